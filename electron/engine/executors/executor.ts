@@ -1,0 +1,45 @@
+import type { ErrorInfo } from '../../../shared/errors.ts';
+import type { LogStream } from '../../../shared/events.ts';
+import type { TaskProgress } from '../../../shared/snapshot.ts';
+import type { IsolationLevel } from '../../../shared/states.ts';
+
+/** Everything a worker needs to run one attempt of one task. */
+export interface AttemptRequest {
+  runId: string;
+  taskId: string;
+  /** 1-based attempt number, as the processor sees it in ctx.attempt. */
+  attempt: number;
+  /** Unique id of this attempt; only the current attempt may complete a task. */
+  attemptId: string;
+  /** Absolute path of the processor module (.js, .mjs or .ts). */
+  processor: string;
+  input: unknown;
+  /** Outputs of completed blockedBy tasks, as stored (v8-serialised), keyed by task id. */
+  upstream: Record<string, Uint8Array>;
+  /** blockedBy tasks that were skipped, with their last error (null when they never failed). */
+  missing: Record<string, ErrorInfo | null>;
+  /** Heap limit of the worker that runs the attempt. */
+  memoryLimitMb: number;
+}
+
+/** Callbacks from a running attempt back to the coordinator. */
+export interface AttemptHooks {
+  /** Fires on timeout or cancel: the executor must stop the attempt and reject. */
+  signal: AbortSignal;
+  onProgress(progress: TaskProgress): void;
+  onLog(stream: LogStream, text: string): void;
+}
+
+/**
+ * Runs attempts at one isolation level. `execute` resolves with the attempt's output already
+ * serialised with node:v8 (what the store keeps), or rejects with an error carrying a DPROC_E_* code.
+ */
+export interface Executor {
+  readonly kind: IsolationLevel;
+  execute(request: AttemptRequest, hooks: AttemptHooks): Promise<Uint8Array>;
+  /** Stops every worker; pending attempts reject. */
+  close(): Promise<void>;
+}
+
+/** Creates the executor for an isolation level, sized for `concurrency` attempts at once. */
+export type ExecutorFactory = (kind: IsolationLevel, concurrency: number) => Executor;
