@@ -37,6 +37,7 @@ export function initialSnapshot(event: Extract<RunEvent, { type: 'run.created' }
       history: [{ state: 'BLOCKED', at: event.at }],
       attempts: [],
       logCount: 0,
+      budgetFrom: 0,
     };
   }
   counts.BLOCKED = event.plan.tasks.length;
@@ -135,6 +136,8 @@ export function applyEvent(snapshot: RunSnapshot | null, event: RunEvent | Journ
         skippedBy: undefined,
         upstreamFailed: undefined,
         progress: undefined,
+        // A person's retry gives the task its full retry budget again; a resume does not.
+        budgetFrom: event.by === 'user' ? t.attempts.length : t.budgetFrom,
       }));
     default:
       return assertNever(event);

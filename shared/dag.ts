@@ -79,8 +79,8 @@ export function downstreamOf(id: string, dependents: ReadonlyMap<string, readonl
   const out: string[] = [];
   const seen = new Set([id]);
   const queue = [id];
-  while (queue.length > 0) {
-    for (const d of dependents.get(queue.shift()!) ?? []) {
+  for (let i = 0; i < queue.length; i++) {
+    for (const d of dependents.get(queue[i]) ?? []) {
       if (!seen.has(d)) {
         seen.add(d);
         out.push(d);

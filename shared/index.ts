@@ -5,3 +5,5 @@ export * from './snapshot.ts';
 export * from './job-schema.ts';
 export * from './dag.ts';
 export * from './apply-event.ts';
+export * from './controls.ts';
+export * from './contract.ts';

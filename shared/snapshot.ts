@@ -36,6 +36,8 @@ export interface TaskSnapshot {
   skippedBy?: 'user' | 'policy';
   upstreamFailed?: string;
   logCount: number;
+  /** Index in `attempts` where the automatic-retry budget starts (moved by a manual retry). */
+  budgetFrom: number;
 }
 
 /** The state of one run: a fold of its journal with applyEvent. */
