@@ -7,3 +7,5 @@ export * from './dag.ts';
 export * from './apply-event.ts';
 export * from './controls.ts';
 export * from './contract.ts';
+export * from './json-safe.ts';
+export * from './run-report.ts';

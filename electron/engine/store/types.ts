@@ -1,0 +1,69 @@
+import type { LogStream } from '../../../shared/events.ts';
+import type { RunState, TaskState } from '../../../shared/states.ts';
+
+/** The process that drives a run: only it may append, and a live run whose owner is gone is INTERRUPTED. */
+export interface RunOwner {
+  pid: number;
+  host: string;
+}
+
+/** Tells whether an owner process still exists; injectable so tests need not race real pids. */
+export type OwnerLivenessCheck = (owner: RunOwner) => boolean;
+
+/** What the coordinator caches on the run row with an append, so listing runs needs no replay. */
+export interface RunSummaryUpdate {
+  state: RunState;
+  counts: Record<TaskState, number>;
+  finishedAt?: number;
+}
+
+/** One task output to store with an append; replaces the task's previous output. */
+export interface OutputRecord {
+  taskId: string;
+  attemptId: string;
+  /** The output as the executor serialised it (node:v8). */
+  bytes: Uint8Array;
+}
+
+/** A run as listed in history, from the cached run row (no replay). */
+export interface RunSummary {
+  runId: string;
+  jobName: string;
+  jobFile: string;
+  /** Stored state, or INTERRUPTED when the run is live and its owner process is gone. */
+  state: RunState;
+  createdAt: number;
+  updatedAt: number;
+  finishedAt?: number;
+  counts: Record<TaskState, number>;
+  taskCount: number;
+  /** seq of the last event in the run's journal. */
+  lastSeq: number;
+  owner?: RunOwner;
+}
+
+/** One `task.log` event, as `getLogs` returns it. */
+export interface LogLine {
+  seq: number;
+  at: number;
+  attempt: number;
+  stream: LogStream;
+  text: string;
+}
+
+/** Filters for `getLogs`; lines come in seq order. */
+export interface LogQuery {
+  /** Only lines of this attempt number (1-based). */
+  attempt?: number;
+  /** Only lines after this seq (for paging and live tails). */
+  afterSeq?: number;
+  limit?: number;
+}
+
+/** Settings of an open store. */
+export interface RunStoreOptions {
+  /** How long a statement waits for another connection's lock before DPROC_E_STORE_LOCKED. Default 5,000 ms. */
+  busyTimeoutMs?: number;
+  /** Replaces the default same-host `process.kill(pid, 0)` check. */
+  isOwnerAlive?: OwnerLivenessCheck;
+}
