@@ -23,7 +23,7 @@ export class FakeExecutor implements Executor, ExecutorProvider {
   readonly started: StartedAttempt[] = [];
   running = 0;
   maxRunning = 0;
-  private readonly scripts: Record<string, Script>;
+  private readonly scripts: Partial<Record<string, Script>>;
   private readonly fallback: Script | 'manual';
 
   constructor(scripts: Record<string, Script> = {}, fallback: Script | 'manual' = (req) => ({ id: req.taskId })) {
@@ -42,7 +42,7 @@ export class FakeExecutor implements Executor, ExecutorProvider {
       const attempt: StartedAttempt = { req, hooks, resolve, reject };
       this.started.push(attempt);
       hooks.signal.addEventListener('abort', () => reject(new DprocError(ERROR_CODES.CANCELLED, 'aborted')), { once: true });
-      const script = this.scripts[req.taskId] ?? this.fallback;
+      const script: Script | 'manual' = this.scripts[req.taskId] ?? this.fallback;
       if (script === 'manual') return;
       queueMicrotask(() => {
         try {

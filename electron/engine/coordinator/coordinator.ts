@@ -87,7 +87,8 @@ export class Coordinator {
     const snapshot = deps.store.loadSnapshot(runId);
     const c = new Coordinator(new RunJournal(deps.store, snapshot, deps), deps);
     c.claim(false);
-    c.recomputeReadiness();
+    c.countBlockers();
+    c.scheduleFromSnapshot();
     c.pump();
     return c;
   }
@@ -96,7 +97,7 @@ export class Coordinator {
    * Continues a run whose process died or that was cancelled: completed tasks keep their outputs and are not
    * run again; attempts that were in flight (or cancelled) run again. Refuses a run another live process owns.
    */
-  static resume(runId: string, deps: CoordinatorDeps): Coordinator {
+  static resume(runId: string, deps: CoordinatorDeps, controls: { retry?: string[]; skip?: string[] } = {}): Coordinator {
     const snapshot = deps.store.loadSnapshot(runId);
     const c = new Coordinator(new RunJournal(deps.store, snapshot, deps), deps);
     c.claim(true);
@@ -108,9 +109,23 @@ export class Coordinator {
         c.emit({ type: 'task.reset', at: Date.now(), taskId: id, by: 'resume' });
       }
     }
-    c.recomputeReadiness();
+    c.countBlockers();
+    // Controls go in before scheduling, so a finished run is not first settled again as it was.
+    try {
+      for (const id of controls.retry ?? []) c.retry(id);
+      for (const id of controls.skip ?? []) c.skip(id);
+    } catch (err) {
+      void c.close();
+      throw err;
+    }
+    c.scheduleFromSnapshot();
     c.pump();
     return c;
+  }
+
+  /** What a control would change on a run no coordinator drives (read from the store). */
+  static previewStored(snapshot: RunSnapshot, action: ControlAction, taskId: string): ControlPreview {
+    return previewControl(snapshot, dependentsIndex(snapshot.plan.tasks), action, taskId);
   }
 
   /** The run as it is now (in memory; may be a few ms ahead of what is committed). */
@@ -226,13 +241,18 @@ export class Coordinator {
     this.emit({ type: 'run.started', at: Date.now(), pid: process.pid, host: hostname(), resumed });
   }
 
-  /** Rebuilds blocker counts from the snapshot and queues or fails whatever is due (start and resume). */
-  private recomputeReadiness(): void {
+  /** Rebuilds, from the snapshot, how many unfinished blockers each task has (start and resume). */
+  private countBlockers(): void {
     const snap = this.snapshot;
     for (const id of snap.order) {
       const blockers = this.plan.get(id)!.blockedBy.filter((d) => !SATISFIED.has(snap.tasks[d].state)).length;
       this.unsatisfied.set(id, blockers);
     }
+  }
+
+  /** Queues, re-times or fails whatever the snapshot says is due (start and resume). */
+  private scheduleFromSnapshot(): void {
+    const snap = this.snapshot;
     for (const id of snap.order) {
       const t = this.snapshot.tasks[id];
       if (t.state === 'QUEUED') this.ready.push(id);
