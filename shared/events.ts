@@ -43,5 +43,14 @@ export interface EventBatch {
   runId: string;
   /** seq of the last event in the batch; a receiver that sees a gap asks for a snapshot. */
   seq: number;
+  /**
+   * First journal seq this batch accounts for. Set by the UI carriers, which coalesce progress: seqs in
+   * [fromSeq, seq] that are not in `events` were `task.progress` events superseded by a later one in the
+   * same batch, so folding what is there gives the same state. Rule for a receiver whose snapshot has seq S:
+   * accept the batch iff `fromSeq <= S + 1`, then fold the events with seq > S in order (their seqs increase
+   * but may skip); if `fromSeq > S + 1`, events were lost: fetch a snapshot. Absent (the coordinator's own
+   * batches) it equals `events[0].seq` and the events are gap-free.
+   */
+  fromSeq?: number;
   events: JournaledEvent[];
 }

@@ -7,6 +7,7 @@ import { resolveDataDir } from '../engine/store/data-dir.ts';
 import { continueCommand } from './commands/continue-run.ts';
 import { runsCommand, showCommand } from './commands/inspect.ts';
 import { runCommand } from './commands/run.ts';
+import { parsePort, serveCommand, type ServeCommandOptions } from './commands/serve.ts';
 import { validateCommand } from './commands/validate.ts';
 
 const JOB_ERROR_CODES = new Set<string>([
@@ -132,6 +133,23 @@ Examples:
     .action(async (runId: string, tasks: string[], opts: CommonOpts) =>
       setExitCode(await withEngine(opts, (e) => continueCommand(e, runId, { skip: tasks }, opts))),
     );
+
+  program
+    .command('serve')
+    .description('serve the app to a browser on this machine: launch jobs, watch them live, retry or skip regions')
+    .option('--host <host>', 'interface to listen on; anything but loopback lets other machines connect', '127.0.0.1')
+    .option('-p, --port <n>', 'port to listen on (0 picks a free one)', parsePort, 8765)
+    .addOption(dataDirOption())
+    .option('--workspace <dir>', 'folder searched for *.job.yaml|yml|json; the browser may open jobs only there and in examples/ (default: the current folder)')
+    .option('--no-open', 'do not open a browser (it opens only when run in a terminal)')
+    .addHelpText(
+      'after',
+      `
+Prints http://127.0.0.1:PORT/?token=<secret>: the token (new each start) is needed for every request.
+Needs the built app ("npm run build" writes out/renderer). Runs use onFailure "wait" unless the job sets one.
+Ctrl+C stops the server: runs still going become INTERRUPTED (not cancelled) and "dproc resume" continues them.`,
+    )
+    .action(async (opts: ServeCommandOptions) => setExitCode(await serveCommand(opts)));
   return program;
 }
 
