@@ -45,8 +45,8 @@ describe('dproc run', () => {
     expect(r.code).toBe(2);
     const doc = JSON.parse(r.stdout);
     expect(doc.state).toBe('PARTIAL');
-    expect(doc.result.missing.sort()).toEqual(['region-broken', 'region-hang']);
-    expect(doc.missing.sort()).toEqual(['region-broken', 'region-hang']);
+    expect(doc.result.missing.sort()).toEqual(['region-broken', 'region-hang', 'region-needs-a-hand']);
+    expect(doc.missing.sort()).toEqual(['region-broken', 'region-hang', 'region-needs-a-hand']);
   });
 
   it('an invalid job file exits 3, names the file, and stores nothing', async () => {
@@ -106,19 +106,24 @@ describe('durable runs', () => {
 
   it('retry and skip continue a finished run to its end', async () => {
     const first = JSON.parse((await runCli(['run', FLAKY, '--json', '--data-dir', dataDir])).stdout);
-    const skipped = await runCli(['skip', first.runId, 'region-hang', 'region-broken', '--json', '--data-dir', dataDir]);
+    const skipped = await runCli(['skip', first.runId, 'region-hang', 'region-broken', 'region-needs-a-hand', '--json', '--data-dir', dataDir]);
     expect(skipped.code).toBe(2);
     const doc = JSON.parse(skipped.stdout);
     expect(doc.state).toBe('PARTIAL');
     expect(doc.tasks.find((t: { id: string }) => t.id === 'region-steady-one').attempts).toHaveLength(1);
-    const retried = await runCli(['retry', first.runId, 'region-broken', '--json', '--data-dir', dataDir]);
+    // region-needs-a-hand succeeds on its 4th attempt: a manual retry completes it and re-runs the aggregate.
+    const fixed = JSON.parse((await runCli(['retry', first.runId, 'region-needs-a-hand', '--json', '--data-dir', dataDir])).stdout);
+    expect(fixed.state).toBe('PARTIAL');
+    expect(fixed.result.missing.sort()).toEqual(['region-broken', 'region-hang']);
     // region-broken always fails: a retry gives it a fresh budget of 3 attempts, it fails again, and under the
     // run's `fail` policy the aggregate (reset by the retry) is UPSTREAM_FAILED again.
+    const retried = await runCli(['retry', first.runId, 'region-broken', '--json', '--data-dir', dataDir]);
     expect(retried.code).toBe(1);
     const after = JSON.parse(retried.stdout);
     const task = (id: string) => after.tasks.find((t: { id: string }) => t.id === id);
     expect(after.state).toBe('FAILED');
     expect(task('region-broken').attempts).toHaveLength(6);
+    expect(task('region-needs-a-hand').state).toBe('COMPLETE');
     expect(task('region-hang').state).toBe('SKIPPED');
     expect(task('aggregate').state).toBe('UPSTREAM_FAILED');
   });
