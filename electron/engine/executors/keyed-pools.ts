@@ -1,0 +1,42 @@
+import { interrupted } from './attempt-errors.ts';
+import type { AttemptHooks, AttemptRequest } from './executor.ts';
+
+/** Anything that runs attempts and can be closed. */
+export interface AttemptPool {
+  run(request: AttemptRequest, hooks: AttemptHooks): Promise<Uint8Array>;
+  close(): Promise<void>;
+}
+
+/**
+ * One pool per heap limit, created on first use. A worker thread's heap limit is fixed when it starts
+ * (resourceLimits), so attempts with different `memoryLimitMb` cannot share threads; jobs use few
+ * distinct limits, so a pool per limit stays small.
+ */
+export class PoolsByMemoryLimit {
+  readonly #create: (memoryLimitMb: number) => AttemptPool;
+  readonly #pools = new Map<number, AttemptPool>();
+  #closed = false;
+
+  constructor(create: (memoryLimitMb: number) => AttemptPool) {
+    this.#create = create;
+  }
+
+  /** Runs an attempt in the pool for its memory limit. */
+  run(request: AttemptRequest, hooks: AttemptHooks): Promise<Uint8Array> {
+    if (this.#closed) return Promise.reject(interrupted(request));
+    let pool = this.#pools.get(request.memoryLimitMb);
+    if (!pool) {
+      pool = this.#create(request.memoryLimitMb);
+      this.#pools.set(request.memoryLimitMb, pool);
+    }
+    return pool.run(request, hooks);
+  }
+
+  /** Closes every pool. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    const pools = [...this.#pools.values()];
+    this.#pools.clear();
+    await Promise.all(pools.map((pool) => pool.close()));
+  }
+}

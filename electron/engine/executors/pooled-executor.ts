@@ -1,0 +1,69 @@
+import { workerEntries } from '../worker/entries.ts';
+import type { AttemptHooks, AttemptRequest, Executor } from './executor.ts';
+import { PoolsByMemoryLimit } from './keyed-pools.ts';
+import { RecyclingThreadPool } from './thread-pool.ts';
+
+/** Tuning for PooledExecutor; the defaults suit the engine. */
+export interface PooledExecutorOptions {
+  /** A thread is replaced after this many attempts (default 5,000). */
+  attemptsPerThread?: number;
+  /**
+   * A thread is also replaced as soon as its heap after an attempt is above this many MB (default: half
+   * the attempt's memory limit, at most 256): a big processor module leaks more per attempt.
+   */
+  retireAboveHeapMb?: number;
+  /** Extra threads beside `concurrency` (default 1), so recycling a thread does not stall an attempt. */
+  spares?: number;
+  /** How long an aborted attempt may react to ctx.signal before its thread is terminated (default 250 ms). */
+  abortGraceMs?: number;
+  /** Piscina entry file (default: workerEntries().thread). */
+  entry?: URL;
+}
+
+/** Attempts per pooled thread: replacing a thread costs ~100 ms of CPU (start-up, JIT warm-up), so at
+ * 500 the recycling alone held a 2-core machine under 3,500 no-op attempts/s; at 5,000 a tiny processor
+ * leaks ~40 MB of module instances per thread, which the heap guard bounds for bigger ones. */
+const DEFAULT_ATTEMPTS_PER_THREAD = 5_000;
+
+/**
+ * Isolation `pooled`: attempts run on reused piscina threads, for throughput. Each attempt imports its
+ * processor module afresh (a cache-busting query), so the processor module's own top-level state starts
+ * clean; but NOT the modules it imports, and NOT globalThis: anything a processor puts on globalThis (or
+ * in an imported module) is visible to later attempts on the same thread, and a timer it leaves running
+ * may fire during a later attempt (its console output, or its throw, then lands on that attempt).
+ * Busted module instances are never freed (~4-8 KB each for a small module), so a thread is retired
+ * after `attemptsPerThread` attempts or when its heap grows past `retireAboveHeapMb`, which bounds both
+ * memory and leaked state. A throw, hang, heap exhaustion or process.exit still only fails its own attempt.
+ */
+export class PooledExecutor implements Executor {
+  readonly kind = 'pooled' as const;
+  readonly #pools: PoolsByMemoryLimit;
+
+  constructor(concurrency: number, options: PooledExecutorOptions = {}) {
+    const threads = concurrency + (options.spares ?? 1);
+    const attemptsPerThread = options.attemptsPerThread ?? DEFAULT_ATTEMPTS_PER_THREAD;
+    const entry = options.entry ?? workerEntries().thread;
+    const abortGraceMs = options.abortGraceMs ?? 250;
+    this.#pools = new PoolsByMemoryLimit(
+      (memoryLimitMb) =>
+        new RecyclingThreadPool({
+          entry,
+          threads,
+          attemptsPerThread,
+          retireAboveHeapMb: options.retireAboveHeapMb ?? Math.min(memoryLimitMb / 2, 256),
+          memoryLimitMb,
+          abortGraceMs,
+        }),
+    );
+  }
+
+  /** Runs one attempt on a pooled thread. */
+  execute(request: AttemptRequest, hooks: AttemptHooks): Promise<Uint8Array> {
+    return this.#pools.run(request, hooks);
+  }
+
+  /** Terminates every thread; pending attempts reject with DPROC_E_INTERRUPTED. */
+  close(): Promise<void> {
+    return this.#pools.close();
+  }
+}

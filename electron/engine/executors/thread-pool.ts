@@ -1,0 +1,219 @@
+import { randomUUID } from 'node:crypto';
+import { BroadcastChannel } from 'node:worker_threads';
+import { Piscina } from 'piscina';
+import { isSideBatch, type AbortNotice, type ThreadOutcome, type ThreadWorkerData } from '../worker/protocol.ts';
+import { cancelled, describeReason, fromThreadFailure, fromWire, interrupted } from './attempt-errors.ts';
+import { AttemptRouter } from './attempt-router.ts';
+import type { AttemptHooks, AttemptRequest } from './executor.ts';
+import { keepAliveWhile } from './keep-alive.ts';
+import { workerEnv } from './worker-env.ts';
+
+/** How one pool of worker threads is sized and recycled. */
+export interface ThreadPoolOptions {
+  /** Piscina entry file (see worker/entries.ts). */
+  entry: URL;
+  /** Threads kept started: the executor's concurrency plus warm spares. */
+  threads: number;
+  /** A thread is retired after this many attempts (1: a fresh thread for every attempt). */
+  attemptsPerThread: number;
+  /** A thread is also retired once its heap, after an attempt, is above this (MB): big modules leak faster. */
+  retireAboveHeapMb: number;
+  /** Heap limit of every thread in the pool (resourceLimits are per Worker, so per pool). */
+  memoryLimitMb: number;
+  /** How long an aborted attempt may run on to react to ctx.signal before its thread is terminated. */
+  abortGraceMs: number;
+}
+
+/**
+ * Young-generation cap for a thread. When a thread reaches its heap limit, Node grants it 16 MB of
+ * leeway to finish the GC and then terminates it; by default the young generation is as big as the old
+ * one (48 MB for a 48 MB limit), and promoting a full one overshoots that leeway: V8 then aborts the
+ * whole process (measured here: about half the runs of exhausts-memory.mjs at 48 MB; none of 30 with this cap).
+ */
+function youngGenerationMb(memoryLimitMb: number): number {
+  return Math.min(16, Math.max(2, Math.floor(memoryLimitMb / 4)));
+}
+
+/** The part of piscina's worker handle our load balancer reads. */
+interface BalancedWorker {
+  readonly id: number;
+  readonly currentUsage: number;
+  readonly terminating: boolean;
+  readonly destroyed: boolean;
+}
+
+/**
+ * Rides on the task object under piscina's queue-options symbol (structured clone skips symbol keys, so
+ * it never reaches the thread) and tells the pool whether the attempt has been handed to a thread yet.
+ */
+interface DispatchTag {
+  dispatched: boolean;
+}
+
+function tagOf(task: object): DispatchTag | undefined {
+  return (task as Record<symbol, DispatchTag | undefined>)[Piscina.queueOptionsSymbol];
+}
+
+/** What the pool knows of one of its threads. */
+interface ThreadState {
+  /** Attempts handed to the thread so far. */
+  dispatched: number;
+  /** Attempts handed to it whose outcome has not come back. */
+  inFlight: number;
+  /** No more attempts for this thread; it is terminated once idle. */
+  retiring: boolean;
+}
+
+/**
+ * A piscina pool whose threads each run at most `attemptsPerThread` attempts (or fewer, when their heap
+ * fills up), then are terminated; piscina starts a replacement. Quotas are enforced by our load balancer
+ * at dispatch time, so a thread that reached its quota is never handed another attempt while it waits
+ * to be terminated: with a quota of 1, no two attempts ever share a thread.
+ */
+export class RecyclingThreadPool {
+  readonly #options: ThreadPoolOptions;
+  readonly #pool: Piscina<AttemptRequest, ThreadOutcome>;
+  readonly #router = new AttemptRouter();
+  readonly #threads = new Map<number, ThreadState>();
+  readonly #abortChannel: BroadcastChannel;
+  /** Interrupts for attempts not yet settled, used by close(). */
+  readonly #pending = new Map<string, () => void>();
+  #closed = false;
+
+  constructor(options: ThreadPoolOptions) {
+    this.#options = options;
+    const workerData: ThreadWorkerData = { abortChannel: `dproc-abort-${randomUUID()}` };
+    this.#abortChannel = new BroadcastChannel(workerData.abortChannel);
+    this.#abortChannel.unref();
+    this.#pool = new Piscina({
+      filename: options.entry.href,
+      minThreads: options.threads,
+      maxThreads: options.threads,
+      concurrentTasksPerWorker: 1,
+      resourceLimits: {
+        maxOldGenerationSizeMb: options.memoryLimitMb,
+        maxYoungGenerationSizeMb: youngGenerationMb(options.memoryLimitMb),
+      },
+      workerData,
+      env: workerEnv(),
+      loadBalancer: (task, workers) => this.#pick(task, workers),
+      recordTiming: false,
+    });
+    this.#pool.on('message', (message: unknown) => {
+      if (isSideBatch(message)) this.#router.deliver(message);
+    });
+    // Emitted when a thread dies with no attempt on it (a stray callback of an earlier pooled attempt
+    // threw while idle). Piscina already replaces the thread and no attempt is affected; without a
+    // listener, this event would crash the coordinator.
+    this.#pool.on('error', () => {});
+    this.#pool.on('workerDestroy', (worker: BalancedWorker) => this.#threads.delete(worker.id));
+  }
+
+  /** Runs one attempt on a thread of this pool. */
+  run(request: AttemptRequest, hooks: AttemptHooks): Promise<Uint8Array> {
+    if (this.#closed) return Promise.reject(interrupted(request));
+    if (hooks.signal.aborted) return Promise.reject(cancelled(request, hooks.signal.reason));
+    let resolve!: (output: Uint8Array) => void;
+    let reject!: (error: Error) => void;
+    const promise = new Promise<Uint8Array>((res, rej) => {
+      resolve = res;
+      reject = rej;
+    });
+    const id = request.attemptId;
+    // Aborting `kill` makes piscina terminate the thread (or unqueue the task): used after the grace.
+    const kill = new AbortController();
+    let grace: ReturnType<typeof setTimeout> | undefined;
+    let settled = false;
+    const settle = (): boolean => {
+      if (settled) return false;
+      settled = true;
+      this.#pending.delete(id);
+      hooks.signal.removeEventListener('abort', onAbort);
+      return true;
+    };
+    const tag: DispatchTag = { dispatched: false };
+    const onAbort = (): void => {
+      if (!settle()) return;
+      this.#router.drop(id);
+      reject(cancelled(request, hooks.signal.reason));
+      // Still queued: unqueue it now, so a cancelled attempt never starts.
+      if (!tag.dispatched) return kill.abort();
+      // Running: tell ctx.signal, then terminate the thread if the processor has not stopped by itself.
+      const notice: AbortNotice = { attemptId: id, reason: describeReason(hooks.signal.reason) };
+      this.#abortChannel.postMessage(notice);
+      grace = setTimeout(() => kill.abort(), this.#options.abortGraceMs);
+    };
+    hooks.signal.addEventListener('abort', onAbort, { once: true });
+    // On close: the pool's destroy() terminates the thread (aborting `kill` would start a replacement).
+    this.#pending.set(id, () => {
+      if (!settle()) return;
+      this.#router.drop(id);
+      reject(interrupted(request));
+    });
+    this.#router.register(id, hooks);
+
+    this.#pool.run({ ...request, [Piscina.queueOptionsSymbol]: tag }, { signal: kill.signal }).then(
+      (outcome) => {
+        clearTimeout(grace);
+        const end = (): void => {
+          this.#afterAttempt(outcome);
+          if (!settle()) return;
+          if (outcome.ok) resolve(outcome.output);
+          else reject(fromWire(outcome.error, request));
+        };
+        if (settled) return this.#afterAttempt(outcome);
+        const delivering = this.#router.complete(id, outcome.tail, outcome.sent);
+        if (delivering) void delivering.then(end);
+        else end();
+      },
+      (err: unknown) => {
+        clearTimeout(grace);
+        if (!settle()) return;
+        this.#router.drop(id);
+        reject(fromThreadFailure(err, request));
+      },
+    );
+    return promise;
+  }
+
+  /** Terminates every thread; attempts still pending or running reject with DPROC_E_INTERRUPTED. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const interrupt of [...this.#pending.values()]) interrupt();
+    this.#abortChannel.close();
+    await keepAliveWhile(this.#pool.destroy());
+  }
+
+  // Load balancer: an idle thread still under its quota. Counting here, at dispatch, is what makes the
+  // quota exact: piscina hands a queued task to a thread synchronously when its previous task ends,
+  // before any of our code could terminate that thread.
+  #pick<W extends BalancedWorker>(task: object, workers: W[]): W | null {
+    for (const worker of workers) {
+      if (worker.currentUsage !== 0 || worker.terminating || worker.destroyed) continue;
+      let state = this.#threads.get(worker.id);
+      if (!state) {
+        state = { dispatched: 0, inFlight: 0, retiring: false };
+        this.#threads.set(worker.id, state);
+      }
+      if (state.retiring) continue;
+      state.dispatched++;
+      state.inFlight++;
+      if (state.dispatched >= this.#options.attemptsPerThread) state.retiring = true;
+      const tag = tagOf(task);
+      if (tag) tag.dispatched = true;
+      return worker;
+    }
+    return null;
+  }
+
+  #afterAttempt(outcome: ThreadOutcome): void {
+    const state = this.#threads.get(outcome.threadId);
+    if (!state) return;
+    state.inFlight--;
+    if (outcome.heapUsedMb > this.#options.retireAboveHeapMb) state.retiring = true;
+    if (!state.retiring || state.inFlight > 0) return;
+    // Terminating a thread directly makes piscina drop it and start a replacement.
+    void this.#pool.threads.find((thread) => thread.threadId === outcome.threadId)?.terminate();
+  }
+}

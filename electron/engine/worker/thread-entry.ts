@@ -1,0 +1,37 @@
+import { getHeapStatistics } from 'node:v8';
+import { BroadcastChannel, parentPort, threadId, workerData } from 'node:worker_threads';
+import type { AbortNotice, SideBatch, ThreadOutcome, ThreadWorkerData, WorkerTask } from './protocol.ts';
+
+// Piscina worker entry: thin glue between piscina's task call and the attempt runner.
+// Side batches go out on parentPort (piscina re-emits them as the pool's 'message' event), aborts
+// come in on the pool's BroadcastChannel: neither needs a per-attempt MessageChannel.
+
+// Piscina require()s its entry before trying import(), and Node's require(esm) aborts the WHOLE process
+// when the thread is terminated mid-load (an assertion in its CommonJS facade; seen when an executor
+// closes while spare threads boot). A top-level await makes require() refuse this module up front
+// (ERR_REQUIRE_ASYNC_MODULE), so piscina loads it with import(), which survives termination.
+const { AbortRegistry } = await import('./abort-listener.ts');
+const { runAttempt } = await import('./attempt-runner.ts');
+
+const aborts = new AbortRegistry();
+const channel = new BroadcastChannel((workerData as ThreadWorkerData).abortChannel);
+channel.onmessage = (event) => aborts.notice(event.data as AbortNotice);
+// Piscina terminates idle workers itself; the channel must not keep one alive.
+channel.unref();
+
+const port = parentPort;
+function send(batch: SideBatch): void {
+  port?.postMessage(batch);
+}
+
+/** Runs one attempt in this thread. */
+export default async function runInThread(task: WorkerTask): Promise<ThreadOutcome> {
+  const signal = aborts.start(task.attemptId);
+  try {
+    const outcome = await runAttempt(task, { signal, send });
+    // Heap use lets the pool retire a thread early when leaked module instances are big.
+    return { ...outcome, threadId, heapUsedMb: getHeapStatistics().used_heap_size / 1_048_576 };
+  } finally {
+    aborts.end();
+  }
+}

@@ -1,0 +1,86 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { deserialize } from 'node:v8';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { ERROR_CODES } from '../../shared/errors.ts';
+import { PooledExecutor } from '../../electron/engine/executors/pooled-executor.ts';
+import { attemptOf, recordingHooks, rejectionOf } from '../fixtures/processors/harness.ts';
+
+// Isolation `pooled`: reused threads, a fresh processor module per attempt, recycled threads.
+
+interface Counters {
+  module: number;
+  global: number;
+  threadId: number;
+}
+
+let scratch: string;
+beforeAll(() => {
+  scratch = mkdtempSync(join(tmpdir(), 'dproc-pooled-'));
+});
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+describe('the pooled executor', () => {
+  let executor: PooledExecutor | undefined;
+  afterEach(async () => {
+    await executor?.close();
+    executor = undefined;
+  });
+
+  async function runSequentially(count: number): Promise<Counters[]> {
+    const results: Counters[] = [];
+    for (let i = 0; i < count; i++) {
+      results.push(deserialize(await executor!.execute(attemptOf('counters.mjs'), recordingHooks())) as Counters);
+    }
+    return results;
+  }
+
+  it('gives every attempt a fresh processor module while globalThis carries over on a reused thread', async () => {
+    executor = new PooledExecutor(1, { spares: 0 });
+    const counters = await runSequentially(4);
+    expect(counters.map((c) => c.module)).toEqual([1, 1, 1, 1]);
+    // Documented leak: the same thread ran all four, and globalThis kept counting.
+    expect(new Set(counters.map((c) => c.threadId)).size).toBe(1);
+    expect(counters.map((c) => c.global)).toEqual([1, 2, 3, 4]);
+  });
+
+  it('replaces a thread after N attempts, so 3N attempts use exactly 3 threads of N attempts each', async () => {
+    const n = 5;
+    executor = new PooledExecutor(1, { spares: 0, attemptsPerThread: n });
+    const counters = await runSequentially(3 * n);
+    const perThread = new Map<number, number>();
+    for (const { threadId } of counters) perThread.set(threadId, (perThread.get(threadId) ?? 0) + 1);
+    expect([...perThread.values()]).toEqual([n, n, n]);
+    // A new thread starts clean: the leaked global count never exceeds N.
+    expect(Math.max(...counters.map((c) => c.global))).toBe(n);
+  });
+
+  it('replaces a thread early when its heap grows past the configured bound', async () => {
+    executor = new PooledExecutor(1, { spares: 0, retireAboveHeapMb: 0 });
+    const counters = await runSequentially(3);
+    expect(new Set(counters.map((c) => c.threadId)).size).toBe(3);
+  });
+
+  it('spreads concurrent attempts over its threads and routes each result to its own attempt', async () => {
+    executor = new PooledExecutor(2);
+    const outputs = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => executor!.execute(attemptOf('echo.mjs', { input: i }), recordingHooks())),
+    );
+    expect(outputs.map((output) => (deserialize(output) as { input: number }).input)).toEqual(
+      Array.from({ length: 40 }, (_, i) => i),
+    );
+  });
+
+  it('kills a synchronous infinite loop when the signal fires, so its only thread is free for the next attempt', async () => {
+    executor = new PooledExecutor(1, { spares: 0 });
+    const startedFile = join(scratch, 'hang-started.json');
+    const hooks = recordingHooks();
+    const hanging = executor.execute(attemptOf('hangs.mjs', { input: { startedFile } }), hooks);
+    await vi.waitFor(() => expect(readFileSync(startedFile, 'utf8')).toContain('threadId'), { timeout: 10_000 });
+    hooks.controller.abort(new Error('timed out'));
+    expect((await rejectionOf(hanging)).code).toBe(ERROR_CODES.CANCELLED);
+    const next = await executor.execute(attemptOf('echo.mjs', { input: 'after the hang' }), recordingHooks());
+    expect(deserialize(next)).toMatchObject({ input: 'after the hang' });
+  });
+});
