@@ -382,21 +382,20 @@ describe('RunStore ownership', () => {
   });
 });
 
-describe('RunStore speed', () => {
-  it('appends 100,000 events in 1,000-event batches in well under 3 seconds', () => {
+describe('RunStore at scale', () => {
+  // Speed is measured by `npm run bench` (journal row), not here: shared machines make timed tests flaky.
+  it('keeps 100,000 events appended in 1,000-event batches gap-free and readable', () => {
     const store = openStore();
     store.createRun(created('r1', Array.from({ length: 100 }, (_, i) => `t${i}`)));
-    const batches: RunEvent[][] = [];
-    for (let b = 0; b < 100; b++) {
-      batches.push(Array.from({ length: 1_000 }, (_, i) => log(`t${i % 100}`, 1, `batch ${b} line ${i} of some ordinary length`)));
-    }
     const summary = { state: 'RUNNING' as const, counts: counts({ IN_PROGRESS: 100 }) };
-    const t0 = performance.now();
     let last: JournaledEvent[] = [];
-    for (const batch of batches) last = store.append('r1', batch, [], summary);
-    const ms = performance.now() - t0;
-    console.log(`RunStore.append: 100,000 events in ${ms.toFixed(0)} ms (${Math.round(100_000 / (ms / 1_000))} events/s)`);
+    for (let b = 0; b < 100; b++) {
+      const batch: RunEvent[] = Array.from({ length: 1_000 }, (_, i) => log(`t${i % 100}`, 1, `batch ${b} line ${i}`));
+      last = store.append('r1', batch, [], summary);
+    }
     expect(last[last.length - 1].seq).toBe(100_001);
-    expect(ms).toBeLessThan(3_000);
+    const seqs = store.readEvents('r1').map((e) => e.seq);
+    expect(seqs.length).toBe(100_001);
+    expect(seqs.every((s, i) => s === i + 1)).toBe(true);
   });
 });
