@@ -89,6 +89,24 @@ describe('Coordinator scheduling', () => {
   });
 });
 
+describe('Coordinator and a broken executor', () => {
+  it('an executor that throws instead of rejecting fails the attempt; the run still settles', async () => {
+    const store = new MemoryStore();
+    const broken = {
+      get: () => ({
+        kind: 'thread' as const,
+        execute: () => {
+          throw Object.assign(new Error('the worker entry file does not exist'), { code: ERROR_CODES.WORKER_CRASHED });
+        },
+        close: async () => {},
+      }),
+    };
+    const done = await Coordinator.start(fanIn(2, { retries: 1 }), { concurrency: 2, onFailure: 'fail' }, { store, executors: broken }).whenSettled();
+    expect(done.state).toBe('FAILED');
+    expect(done.tasks.r0.attempts.map((a) => a.error?.code)).toEqual([ERROR_CODES.WORKER_CRASHED, ERROR_CODES.WORKER_CRASHED]);
+  });
+});
+
 describe('Coordinator failure policies', () => {
   it('fail: downstream becomes UPSTREAM_FAILED, independent regions still complete, the run FAILS', async () => {
     const ex = new FakeExecutor({ r1: fail('bad row') });

@@ -298,15 +298,9 @@ export class Coordinator {
       if (dep.state === 'SKIPPED') missing[d] = dep.lastError ?? null;
     }
     const isCurrent = () => this.running.get(id)?.attemptId === attemptId;
-    let executor: Executor;
+    let pending: Promise<Uint8Array>;
     try {
-      executor = this.deps.executors.get(task.isolation);
-    } catch (err) {
-      queueMicrotask(() => this.onAttemptEnd(id, attemptId, { ok: false, error: err }));
-      return;
-    }
-    executor
-      .execute(
+      pending = this.deps.executors.get(task.isolation).execute(
         { runId: this.runId, taskId: id, attempt, attemptId, processor: task.processor, input: task.input, upstream, missing, memoryLimitMb: task.memoryLimitMb },
         {
           signal: controller.signal,
@@ -317,11 +311,15 @@ export class Coordinator {
             if (isCurrent()) this.emit({ type: 'task.log', at: Date.now(), taskId: id, attempt, stream, text });
           },
         },
-      )
-      .then(
-        (bytes) => this.onAttemptEnd(id, attemptId, { ok: true, bytes }),
-        (error: unknown) => this.onAttemptEnd(id, attemptId, { ok: false, error }),
       );
+    } catch (err) {
+      // An executor that cannot start at all (a missing worker entry…) fails the attempt, not the coordinator.
+      pending = Promise.reject(err);
+    }
+    pending.then(
+      (bytes) => this.onAttemptEnd(id, attemptId, { ok: true, bytes }),
+      (error: unknown) => this.onAttemptEnd(id, attemptId, { ok: false, error }),
+    );
   }
 
   private onAttemptEnd(id: string, attemptId: string, result: { ok: true; bytes: Uint8Array } | { ok: false; error: unknown }): void {

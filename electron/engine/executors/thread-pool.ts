@@ -1,4 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { DprocError, ERROR_CODES } from '../../../shared/errors.ts';
 import { BroadcastChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import { isSideBatch, type AbortNotice, type ThreadOutcome, type ThreadWorkerData } from '../worker/protocol.ts';
@@ -81,6 +84,11 @@ export class RecyclingThreadPool {
   #closed = false;
 
   constructor(options: ThreadPoolOptions) {
+    // Piscina stops replacing threads whose entry cannot load, and queued attempts then wait forever:
+    // refuse a missing entry up front, so every attempt fails at once with a clear error instead.
+    if (options.entry.protocol === 'file:' && !existsSync(fileURLToPath(options.entry))) {
+      throw new DprocError(ERROR_CODES.WORKER_CRASHED, `the worker entry file does not exist: ${fileURLToPath(options.entry)}`);
+    }
     this.#options = options;
     const workerData: ThreadWorkerData = { abortChannel: `dproc-abort-${randomUUID()}` };
     this.#abortChannel = new BroadcastChannel(workerData.abortChannel);
