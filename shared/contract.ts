@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { EventBatch } from './events.ts';
+import type { EventBatch, LogStream } from './events.ts';
 import type { RunSnapshot } from './snapshot.ts';
 import { ON_FAILURE_POLICIES, type RunState, type TaskState } from './states.ts';
 
@@ -85,11 +85,12 @@ export interface RunSummary {
   counts: Record<TaskState, number>;
 }
 
+/** One log line of a task (a `task.log` event of the journal); `seq` is its journal seq. */
 export interface LogLine {
   seq: number;
   at: number;
   attempt: number;
-  stream: string;
+  stream: LogStream;
   text: string;
 }
 

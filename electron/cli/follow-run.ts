@@ -4,7 +4,7 @@ import { EXIT_CODES } from '../../shared/states.ts';
 import { sinkTasks } from '../../shared/run-report.ts';
 import type { RunSnapshot } from '../../shared/snapshot.ts';
 import { LiveView } from './output/live-view.ts';
-import { aggregatedResultLines, closingLine, taskSummaryLines } from './output/summary.ts';
+import { runSummaryBlock } from './output/summary.ts';
 import { TransitionPrinter } from './output/transition-printer.ts';
 
 export interface FollowOptions {
@@ -65,15 +65,7 @@ export async function followRun(engine: Engine, coordinator: Coordinator, opts: 
   if (opts.json) {
     process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   } else {
-    const out = [
-      '',
-      ...taskSummaryLines(snapshot),
-      '',
-      ...aggregatedResultLines(report, sinkTasks(snapshot)),
-      '',
-      closingLine(snapshot),
-    ];
-    process.stdout.write(`${out.join('\n')}\n`);
+    process.stdout.write(`${runSummaryBlock(snapshot, report, sinkTasks(snapshot)).join('\n')}\n`);
   }
   return exitCodeFor(snapshot, interrupted);
 }

@@ -1,25 +1,10 @@
 import { BrowserWindow, type Session, type WebContents, type WebPreferences } from 'electron';
 import type { AppShell } from './app-shell.ts';
 import { appPageUrl, type AppLocations } from './paths.ts';
+import { contentSecurityPolicy } from '../../shared/csp.ts';
 
-/**
- * The renderer's policy, also sent as a header. renderer/index.html carries the same one as a <meta> (the
- * only delivery a file:// page is guaranteed to honour); both are enforced, so this must never be looser.
- * connect-src has no ws: here: in Electron the page talks over IPC only.
- */
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "worker-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data:",
-  "font-src 'self'",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'self'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
+/** The app's one policy (shared/csp.ts), as this carrier sends it in a header. */
+export const CONTENT_SECURITY_POLICY = contentSecurityPolicy({ websocket: false });
 
 /** webPreferences for every window: isolated, sandboxed, no Node in the page, the preload as its only bridge. */
 export function secureWebPreferences(preload: string): WebPreferences {

@@ -1,22 +1,8 @@
 import type { ServerResponse } from 'node:http';
+import { contentSecurityPolicy } from '../../shared/csp.ts';
 
-/**
- * The renderer's own policy (its <meta> in renderer/index.html), plus what only a header can say:
- * no framing by other sites. test/integration/server-http.test.ts checks the two stay in step.
- */
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "worker-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data:",
-  "font-src 'self'",
-  "connect-src 'self' ws: wss:",
-  "object-src 'none'",
-  "base-uri 'self'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
+/** The app's one policy (shared/csp.ts), as this carrier sends it in a header. */
+export const CONTENT_SECURITY_POLICY = contentSecurityPolicy({ websocket: true });
 
 /** Headers every response carries, whatever its status. */
 export function setSecurityHeaders(res: ServerResponse): void {

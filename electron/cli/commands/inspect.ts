@@ -1,6 +1,6 @@
 import type { Engine } from '../../engine/engine.ts';
 import { sinkTasks } from '../../../shared/run-report.ts';
-import { aggregatedResultLines, closingLine, taskSummaryLines } from '../output/summary.ts';
+import { runSummaryBlock } from '../output/summary.ts';
 import { formatDuration } from '../output/format.ts';
 
 /** `dproc runs`: recent runs with their state and task counts. */
@@ -38,15 +38,7 @@ export function showCommand(engine: Engine, runId: string, opts: { json?: boolea
     process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
     return 0;
   }
-  const out = [
-    `Run ${runId} · ${snapshot.jobName} · ${snapshot.jobFile}`,
-    '',
-    ...taskSummaryLines(snapshot),
-    '',
-    ...aggregatedResultLines(report, sinkTasks(snapshot)),
-    '',
-    closingLine(snapshot),
-  ];
+  const out = [`Run ${runId} · ${snapshot.jobName} · ${snapshot.jobFile}`, ...runSummaryBlock(snapshot, report, sinkTasks(snapshot))];
   process.stdout.write(`${out.join('\n')}\n`);
   return 0;
 }

@@ -46,6 +46,11 @@ export function aggregatedResultLines(report: RunReport, sinks: string[]): strin
   return lines;
 }
 
+/** Everything after the live part: the state paths, the aggregated results and the closing line. */
+export function runSummaryBlock(snapshot: RunSnapshot, report: RunReport, sinks: string[]): string[] {
+  return ['', ...taskSummaryLines(snapshot), '', ...aggregatedResultLines(report, sinks), '', closingLine(snapshot)];
+}
+
 /** The last line: run id, state, duration, and how to continue when there is something to continue. */
 export function closingLine(snapshot: RunSnapshot): string {
   const took = snapshot.finishedAt ? ` in ${formatDuration(snapshot.finishedAt - snapshot.startedAt)}` : '';

@@ -1,4 +1,4 @@
-import type { LogStream } from '../../../shared/events.ts';
+import type { RunSummary as ContractRunSummary } from '../../../shared/contract.ts';
 import type { RunState, TaskState } from '../../../shared/states.ts';
 
 /** The process that drives a run: only it may append, and a live run whose owner is gone is INTERRUPTED. */
@@ -25,31 +25,16 @@ export interface OutputRecord {
   bytes: Uint8Array;
 }
 
-/** A run as listed in history, from the cached run row (no replay). */
-export interface RunSummary {
-  runId: string;
-  jobName: string;
-  jobFile: string;
-  /** Stored state, or INTERRUPTED when the run is live and its owner process is gone. */
-  state: RunState;
-  createdAt: number;
+/** A run as listed in history, from the cached run row (no replay): the contract's summary plus store details. */
+export interface RunSummary extends ContractRunSummary {
   updatedAt: number;
-  finishedAt?: number;
-  counts: Record<TaskState, number>;
-  taskCount: number;
   /** seq of the last event in the run's journal. */
   lastSeq: number;
   owner?: RunOwner;
 }
 
-/** One `task.log` event, as `getLogs` returns it. */
-export interface LogLine {
-  seq: number;
-  at: number;
-  attempt: number;
-  stream: LogStream;
-  text: string;
-}
+/** One `task.log` event, as `getLogs` returns it (the contract's type). */
+export type { LogLine } from '../../../shared/contract.ts';
 
 /** Filters for `getLogs`; lines come in seq order. */
 export interface LogQuery {
