@@ -225,9 +225,11 @@ describe('Coordinator durability', () => {
     const ex = new FakeExecutor({}, 'manual');
     const store = new MemoryStore();
     const c = Coordinator.start(fanIn(3), { concurrency: 2, onFailure: 'fail' }, { store, executors: ex });
+    const r0Committed = new Promise<void>((resolve) =>
+      c.subscribe((b) => b.events.some((e) => e.type === 'attempt.succeeded' && e.taskId === 'r0') && resolve()),
+    );
     ex.attemptsOf('r0')[0].resolve({ n: 0 });
-    await tick();
-    await tick();
+    await r0Committed;
     // The process "dies" here: no close, no events for the attempt still running.
     const ex2 = new FakeExecutor({ aggregate: (req) => Object.keys(req.upstream).sort() });
     const resumed = Coordinator.resume(c.runId, { store, executors: ex2 });

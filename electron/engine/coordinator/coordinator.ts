@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { ControlPreview } from '../../../shared/contract.ts';
+import { applyEvent } from '../../../shared/apply-event.ts';
 import { previewControl, type ControlAction } from '../../../shared/controls.ts';
 import { dependentsIndex, downstreamOf } from '../../../shared/dag.ts';
 import { DprocError, ERROR_CODES, toErrorInfo, type ErrorInfo } from '../../../shared/errors.ts';
@@ -84,7 +85,8 @@ export class Coordinator {
   static start(plan: JobPlan, options: RunOptions, deps: CoordinatorDeps, runId = newRunId()): Coordinator {
     const created = { type: 'run.created', at: Date.now(), runId, plan, options } as const;
     deps.store.createRun(created);
-    const snapshot = deps.store.loadSnapshot(runId);
+    // Fold the event in hand rather than reading it back: a 100,000-task plan would be parsed a second time.
+    const snapshot = applyEvent(null, { ...created, seq: 1 });
     const c = new Coordinator(new RunJournal(deps.store, snapshot, deps), deps);
     c.claim(false);
     c.countBlockers();

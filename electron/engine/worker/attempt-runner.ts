@@ -1,6 +1,7 @@
 import { pathToFileURL } from 'node:url';
 import { deserialize, serialize } from 'node:v8';
 import { captureConsole } from './console-capture.ts';
+import { FRESH_QUERY } from './fresh-module-hooks.ts';
 import { createContext, type Processor } from './context.ts';
 import type { AttemptOutcome, SideBatch, WireError, WorkerTask } from './protocol.ts';
 import { AttemptReporter, DEFAULT_REPORTER_LIMITS, type ReporterLimits } from './reporter.ts';
@@ -45,7 +46,7 @@ export async function runAttempt(task: WorkerTask, io: RunnerIo): Promise<Attemp
     let processor: unknown;
     try {
       // The query makes a fresh module instance per attempt, even in a reused worker.
-      const mod = (await import(`${fileUrlOf(task.processor)}?attempt=${encodeURIComponent(task.attemptId)}`)) as {
+      const mod = (await import(`${fileUrlOf(task.processor)}${FRESH_QUERY}${encodeURIComponent(task.attemptId)}`)) as {
         default?: unknown;
       };
       processor = mod.default;

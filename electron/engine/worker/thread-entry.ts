@@ -12,6 +12,8 @@ import type { AbortNotice, SideBatch, ThreadOutcome, ThreadWorkerData, WorkerTas
 // (ERR_REQUIRE_ASYNC_MODULE), so piscina loads it with import(), which survives termination.
 const { AbortRegistry } = await import('./abort-listener.ts');
 const { runAttempt } = await import('./attempt-runner.ts');
+const { installFreshModuleHooks } = await import('./fresh-module-hooks.ts');
+installFreshModuleHooks();
 
 const aborts = new AbortRegistry();
 const channel = new BroadcastChannel((workerData as ThreadWorkerData).abortChannel);
