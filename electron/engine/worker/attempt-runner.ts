@@ -2,6 +2,7 @@ import { pathToFileURL } from 'node:url';
 import { deserialize, serialize } from 'node:v8';
 import { captureConsole } from './console-capture.ts';
 import { FRESH_QUERY } from './fresh-module-hooks.ts';
+import { unpackOutputs } from './packed-outputs.ts';
 import { createContext, type Processor } from './context.ts';
 import type { AttemptOutcome, SideBatch, WireError, WorkerTask } from './protocol.ts';
 import { AttemptReporter, DEFAULT_REPORTER_LIMITS, type ReporterLimits } from './reporter.ts';
@@ -35,7 +36,7 @@ export async function runAttempt(task: WorkerTask, io: RunnerIo): Promise<Attemp
   const fail = (error: WireError): AttemptOutcome => ({ ok: false, error, ...reporter.finish() });
   try {
     const upstream: Record<string, unknown> = {};
-    for (const [taskId, bytes] of Object.entries(task.upstream)) {
+    for (const [taskId, bytes] of unpackOutputs(task.upstream)) {
       try {
         upstream[taskId] = deserialize(bytes);
       } catch (err) {

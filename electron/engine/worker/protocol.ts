@@ -2,12 +2,18 @@ import type { ErrorCode } from '../../../shared/errors.ts';
 import type { LogStream } from '../../../shared/events.ts';
 import type { TaskProgress } from '../../../shared/snapshot.ts';
 import type { AttemptRequest } from '../executors/executor.ts';
+import { packOutputs, type PackedOutputs } from './packed-outputs.ts';
 
 // The messages that cross between the coordinator and a worker (thread or child process).
 // Plain data only: everything here goes through structured clone or the 'advanced' IPC serialisation.
 
 /** One attempt as a worker receives it. */
-export type WorkerTask = AttemptRequest;
+export type WorkerTask = Omit<AttemptRequest, 'upstream'> & { upstream: PackedOutputs };
+
+/** The request as it is posted to a worker: upstream outputs packed into one buffer. */
+export function toWorkerTask(request: AttemptRequest): WorkerTask {
+  return { ...request, upstream: packOutputs(request.upstream) };
+}
 
 /** One captured log line. */
 export type LogLine = readonly [stream: LogStream, text: string];
