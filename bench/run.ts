@@ -17,6 +17,7 @@ import { journalSuite } from './suites/journal.ts';
 import { memorySuite } from './suites/memory.ts';
 import { speedupSuite } from './suites/speedup.ts';
 import { throughputSuite } from './suites/throughput.ts';
+import { uiSuite } from './suites/ui.ts';
 
 const { values } = parseArgs({
   options: {
@@ -35,6 +36,7 @@ const suites: { id: string; name: string; run: (ctx: BenchContext) => Promise<Se
   { id: '2', name: 'parallel speedup', run: speedupSuite },
   { id: '3', name: 'memory', run: memorySuite },
   { id: '4', name: 'journal', run: journalSuite },
+  { id: '5', name: 'ui streaming', run: uiSuite },
 ];
 
 const started = new Date();

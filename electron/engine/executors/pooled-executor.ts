@@ -5,11 +5,11 @@ import { RecyclingThreadPool } from './thread-pool.ts';
 
 /** Tuning for PooledExecutor; the defaults suit the engine. */
 export interface PooledExecutorOptions {
-  /** A thread is replaced after this many attempts (default 5,000). */
+  /** A thread is replaced after this many attempts (default 2,000). */
   attemptsPerThread?: number;
   /**
    * A thread is also replaced as soon as its heap after an attempt is above this many MB (default: half
-   * the attempt's memory limit, at most 256): a big processor module leaks more per attempt.
+   * the attempt's memory limit, at most 96): a big processor module leaks more per attempt.
    */
   retireAboveHeapMb?: number;
   /** Extra threads beside `concurrency` (default 1), so recycling a thread does not stall an attempt. */
@@ -20,10 +20,11 @@ export interface PooledExecutorOptions {
   entry?: URL;
 }
 
-/** Attempts per pooled thread: replacing a thread costs ~100 ms of CPU (start-up, JIT warm-up), so at
+/** Attempts per pooled thread: replacing a thread costs ~50-100 ms of CPU (start-up, JIT warm-up), so at
  * 500 the recycling alone held a 2-core machine under 3,500 no-op attempts/s; at 5,000 a tiny processor
- * leaks ~40 MB of module instances per thread, which the heap guard bounds for bigger ones. */
-const DEFAULT_ATTEMPTS_PER_THREAD = 5_000;
+ * leaked ~40 MB of module instances per thread (the 100,000-task memory bench); 2,000 keeps that near
+ * 15 MB for ~40 µs of recycling per attempt. The heap guard bounds bigger processors sooner. */
+const DEFAULT_ATTEMPTS_PER_THREAD = 2_000;
 
 /**
  * Isolation `pooled`: attempts run on reused piscina threads, for throughput. Each attempt imports its
@@ -50,7 +51,7 @@ export class PooledExecutor implements Executor {
           entry,
           threads,
           attemptsPerThread,
-          retireAboveHeapMb: options.retireAboveHeapMb ?? Math.min(memoryLimitMb / 2, 256),
+          retireAboveHeapMb: options.retireAboveHeapMb ?? Math.min(memoryLimitMb / 2, 96),
           memoryLimitMb,
           abortGraceMs,
         }),
