@@ -5,7 +5,7 @@ import { RecyclingThreadPool } from './thread-pool.ts';
 
 /** Tuning for PooledExecutor; the defaults suit the engine. */
 export interface PooledExecutorOptions {
-  /** A thread is replaced after this many attempts (default 2,000). */
+  /** A thread is replaced after this many attempts (default 5,000). */
   attemptsPerThread?: number;
   /**
    * A thread is also replaced as soon as its heap after an attempt is above this many MB (default: half
@@ -22,9 +22,9 @@ export interface PooledExecutorOptions {
 
 /** Attempts per pooled thread: replacing a thread costs ~50-100 ms of CPU (start-up, JIT warm-up), so at
  * 500 the recycling alone held a 2-core machine under 3,500 no-op attempts/s; at 5,000 a tiny processor
- * leaked ~40 MB of module instances per thread (the 100,000-task memory bench); 2,000 keeps that near
- * 15 MB for ~40 µs of recycling per attempt. The heap guard bounds bigger processors sooner. */
-const DEFAULT_ATTEMPTS_PER_THREAD = 2_000;
+ * leaks ~40 MB of module instances per thread (2,000 saved only ~40 MB of peak RSS on the 100,000-task
+ * bench, within its noise, and cost throughput). The heap guard bounds bigger processors sooner. */
+const DEFAULT_ATTEMPTS_PER_THREAD = 5_000;
 
 /**
  * Isolation `pooled`: attempts run on reused piscina threads, for throughput. Each attempt imports its
