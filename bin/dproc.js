@@ -4,6 +4,7 @@
 // `npm ci` installed into node_modules (the "node" dev dependency).
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { constants } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -24,5 +25,6 @@ if (major > 22 || (major === 22 && minor >= 18)) {
   const child = spawn(node, [entry, ...process.argv.slice(2)], { stdio: 'inherit' });
   // The terminal sends SIGINT to both processes; the child handles it. Forward what only we receive.
   for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(sig, () => child.kill(sig));
-  child.on('exit', (code, signal) => process.exit(code ?? (signal ? 128 + 1 : 1)));
+  // A child killed by a signal exits like a shell reports it: 128 + the signal's number.
+  child.on('exit', (code, signal) => process.exit(code ?? 128 + (constants.signals[signal] ?? 1)));
 }
