@@ -71,12 +71,13 @@ export class LiveView {
     const s = this.snapshot;
     const total = s.order.length;
     const settled = s.counts.COMPLETE + s.counts.SKIPPED + s.counts.FAILED + s.counts.UPSTREAM_FAILED + s.counts.CANCELLED;
-    const width = this.out.columns ?? 100;
+    // A pseudo-terminal may report 0 columns/rows (script, some CI): fall back to a usual size.
+    const width = this.out.columns > 20 ? this.out.columns : 100;
     const lines = [
       `Overall ${bar(total ? settled / total : 0)} ${formatCount(settled)}/${formatCount(total)} tasks · ${s.counts.IN_PROGRESS} running · ${s.counts.FAILED} failed · ${formatDuration(Date.now() - s.startedAt)}`,
     ];
     const running = s.order.filter((id) => s.tasks[id].state === 'IN_PROGRESS' || s.tasks[id].state === 'RETRYING');
-    const rows = Math.max(1, (this.out.rows ?? 24) - 4);
+    const rows = Math.max(1, (this.out.rows > 8 ? this.out.rows : 24) - 4);
     for (const id of running.slice(0, rows)) {
       const t = s.tasks[id];
       const p = t.progress;
