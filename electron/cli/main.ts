@@ -110,29 +110,23 @@ Examples:
     .addOption(plainOption())
     .action(async (runId: string, opts: CommonOpts) => setExitCode(await withEngine(opts, (e) => continueCommand(e, runId, {}, opts))));
 
-  program
-    .command('retry')
-    .description('run FAILED, SKIPPED, UPSTREAM_FAILED or CANCELLED tasks again (with their downstream), then continue the run')
-    .argument('<run-id>')
-    .argument('<task-id...>')
-    .addOption(dataDirOption())
-    .addOption(jsonOption())
-    .addOption(plainOption())
-    .action(async (runId: string, tasks: string[], opts: CommonOpts) =>
-      setExitCode(await withEngine(opts, (e) => continueCommand(e, runId, { retry: tasks }, opts))),
-    );
-
-  program
-    .command('skip')
-    .description('give up on tasks: they become SKIPPED and their downstream runs with partial input')
-    .argument('<run-id>')
-    .argument('<task-id...>')
-    .addOption(dataDirOption())
-    .addOption(jsonOption())
-    .addOption(plainOption())
-    .action(async (runId: string, tasks: string[], opts: CommonOpts) =>
-      setExitCode(await withEngine(opts, (e) => continueCommand(e, runId, { skip: tasks }, opts))),
-    );
+  const controls = {
+    retry: 'run FAILED, SKIPPED, UPSTREAM_FAILED or CANCELLED tasks again (with their downstream), then continue the run',
+    skip: 'give up on tasks: they become SKIPPED and their downstream runs with partial input',
+  } as const;
+  for (const [action, description] of Object.entries(controls) as [keyof typeof controls, string][]) {
+    program
+      .command(action)
+      .description(description)
+      .argument('<run-id>')
+      .argument('<task-id...>')
+      .addOption(dataDirOption())
+      .addOption(jsonOption())
+      .addOption(plainOption())
+      .action(async (runId: string, tasks: string[], opts: CommonOpts) =>
+        setExitCode(await withEngine(opts, (e) => continueCommand(e, runId, { [action]: tasks }, opts))),
+      );
+  }
 
   program
     .command('serve')
