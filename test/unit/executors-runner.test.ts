@@ -23,11 +23,12 @@ function processorFile(name: string, source: string): string {
   return file;
 }
 
-function run(processor: string, input: unknown = null): Promise<AttemptOutcome> {
+function run(processor: string, input: unknown = null, freshImport = true): Promise<AttemptOutcome> {
   const sent: SideBatch[] = [];
   return runAttempt(toWorkerTask(attemptOf('echo.mjs', { processor, input })), {
     signal: new AbortController().signal,
     send: (batch) => sent.push(batch),
+    freshImport,
   });
 }
 
@@ -41,6 +42,12 @@ describe('runAttempt', () => {
     const file = processorFile('counter.mjs', 'let n = 0; export default () => ++n;');
     const outputs = [await run(file), await run(file), await run(file)];
     expect(outputs.map((outcome) => (outcome.ok ? deserialize(outcome.output) : null))).toEqual([1, 1, 1]);
+  });
+
+  it('imports the processor plainly in a single-use worker (the worker itself is what is fresh)', async () => {
+    const file = processorFile('plain-counter.mjs', 'let n = 0; export default () => ++n;');
+    const outputs = [await run(file, null, false), await run(file, null, false)];
+    expect(outputs.map((outcome) => (outcome.ok ? deserialize(outcome.output) : null))).toEqual([1, 2]);
   });
 
   it("captures the processor's console output as log lines and gives the console back afterwards", async () => {

@@ -90,7 +90,8 @@ export class RecyclingThreadPool {
       throw new DprocError(ERROR_CODES.WORKER_CRASHED, `the worker entry file does not exist: ${fileURLToPath(options.entry)}`);
     }
     this.#options = options;
-    const workerData: ThreadWorkerData = { abortChannel: `dproc-abort-${randomUUID()}` };
+    const reused = options.attemptsPerThread > 1;
+    const workerData: ThreadWorkerData = { abortChannel: `dproc-abort-${randomUUID()}`, reused };
     this.#abortChannel = new BroadcastChannel(workerData.abortChannel);
     this.#abortChannel.unref();
     this.#pool = new Piscina({
@@ -103,7 +104,7 @@ export class RecyclingThreadPool {
         maxYoungGenerationSizeMb: youngGenerationMb(options.memoryLimitMb),
       },
       workerData,
-      env: workerEnv(),
+      env: workerEnv({ reused }),
       loadBalancer: (task, workers) => this.#pick(task, workers),
       recordTiming: false,
     });

@@ -15,6 +15,11 @@ export interface RunnerIo {
   /** Sends a coalesced progress/log batch while the attempt runs. */
   send(batch: SideBatch): void;
   limits?: ReporterLimits;
+  /**
+   * The worker runs other attempts too (`pooled`): import the processor under a new URL so this attempt
+   * gets a fresh module instance. A single-use worker (thread, process) imports it plainly.
+   */
+  freshImport?: boolean;
 }
 
 // pathToFileURL is not free and a pooled worker sees the same few processors thousands of times.
@@ -46,8 +51,9 @@ export async function runAttempt(task: WorkerTask, io: RunnerIo): Promise<Attemp
 
     let processor: unknown;
     try {
-      // The query makes a fresh module instance per attempt, even in a reused worker.
-      const mod = (await import(`${fileUrlOf(task.processor)}${FRESH_QUERY}${encodeURIComponent(task.attemptId)}`)) as {
+      // In a reused worker the query makes a fresh module instance per attempt.
+      const url = fileUrlOf(task.processor);
+      const mod = (await import(io.freshImport ? `${url}${FRESH_QUERY}${encodeURIComponent(task.attemptId)}` : url)) as {
         default?: unknown;
       };
       processor = mod.default;

@@ -73,6 +73,8 @@ export type ChildMessage =
 export interface ThreadWorkerData {
   /** Name of the BroadcastChannel the pool posts AbortNotices on. */
   abortChannel: string;
+  /** The thread runs many attempts (`pooled`): each must import its processor afresh. */
+  reused: boolean;
 }
 
 /** True when a message from a worker is one of our side batches (piscina forwards other messages too). */

@@ -13,10 +13,11 @@ import type { AbortNotice, SideBatch, ThreadOutcome, ThreadWorkerData, WorkerTas
 const { AbortRegistry } = await import('./abort-listener.ts');
 const { runAttempt } = await import('./attempt-runner.ts');
 const { installFreshModuleHooks } = await import('./fresh-module-hooks.ts');
-installFreshModuleHooks();
 
 const aborts = new AbortRegistry();
-const channel = new BroadcastChannel((workerData as ThreadWorkerData).abortChannel);
+const { abortChannel, reused } = workerData as ThreadWorkerData;
+if (reused) installFreshModuleHooks();
+const channel = new BroadcastChannel(abortChannel);
 channel.onmessage = (event) => aborts.notice(event.data as AbortNotice);
 // Piscina terminates idle workers itself; the channel must not keep one alive.
 channel.unref();
@@ -30,7 +31,7 @@ function send(batch: SideBatch): void {
 export default async function runInThread(task: WorkerTask): Promise<ThreadOutcome> {
   const signal = aborts.start(task.attemptId);
   try {
-    const outcome = await runAttempt(task, { signal, send });
+    const outcome = await runAttempt(task, { signal, send, freshImport: reused });
     // Heap use lets the pool retire a thread early when leaked module instances are big.
     return { ...outcome, threadId, heapUsedMb: getHeapStatistics().used_heap_size / 1_048_576 };
   } finally {

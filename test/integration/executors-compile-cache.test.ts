@@ -1,0 +1,59 @@
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { PooledExecutor } from '../../electron/engine/executors/pooled-executor.ts';
+import { ThreadExecutor } from '../../electron/engine/executors/thread-executor.ts';
+import { attemptOf, recordingHooks } from '../fixtures/processors/harness.ts';
+
+// Regression: every pooled attempt imports its processor under a new URL, and with Node's compile cache on,
+// each one left a cache file behind (2 million files, 7.7 GB in /tmp after a few benchmark runs).
+
+function countFiles(dir: string): number {
+  let n = 0;
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    n += statSync(p).isDirectory() ? countFiles(p) : 1;
+  }
+  return n;
+}
+
+let cacheDir: string;
+let saved: string | undefined;
+beforeEach(() => {
+  cacheDir = mkdtempSync(join(tmpdir(), 'dproc-compile-cache-'));
+  saved = process.env.NODE_COMPILE_CACHE;
+  process.env.NODE_COMPILE_CACHE = cacheDir;
+});
+afterEach(() => {
+  if (saved === undefined) delete process.env.NODE_COMPILE_CACHE;
+  else process.env.NODE_COMPILE_CACHE = saved;
+  rmSync(cacheDir, { recursive: true, force: true });
+});
+
+describe('the compile cache does not grow with every attempt', () => {
+  it('pooled threads write no compile-cache entries for their per-attempt imports', async () => {
+    const executor = new PooledExecutor(2);
+    try {
+      for (let i = 0; i < 30; i++) await executor.execute(attemptOf('echo.mjs'), recordingHooks());
+    } finally {
+      await executor.close();
+    }
+    expect(countFiles(cacheDir)).toBe(0);
+  });
+
+  it('single-use threads import the processor under its own URL, so its cache entry is reused', async () => {
+    const run = async (n: number) => {
+      const executor = new ThreadExecutor(1);
+      try {
+        for (let i = 0; i < n; i++) await executor.execute(attemptOf('echo.mjs'), recordingHooks());
+      } finally {
+        await executor.close();
+      }
+      return countFiles(cacheDir);
+    };
+    const afterTwo = await run(2);
+    const afterEight = await run(6);
+    expect(afterEight).toBe(afterTwo);
+  });
+});
