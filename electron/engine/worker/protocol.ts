@@ -10,10 +10,15 @@ import { packOutputs, type PackedOutputs } from './packed-outputs.ts';
 /** One attempt as a worker receives it. */
 export type WorkerTask = Omit<AttemptRequest, 'upstream'> & { upstream: PackedOutputs };
 
+const NO_OUTPUTS: PackedOutputs = packOutputs({});
+
 /** The request as it is posted to a worker: upstream outputs packed into one buffer. */
 export function toWorkerTask(request: AttemptRequest): WorkerTask {
-  return { ...request, upstream: packOutputs(request.upstream) };
+  // Most attempts (every region) have no upstream: skip the typed arrays, which cost more to clone.
+  for (const _ in request.upstream) return { ...request, upstream: packOutputs(request.upstream) };
+  return { ...request, upstream: NO_OUTPUTS };
 }
+
 
 /** One captured log line. */
 export type LogLine = readonly [stream: LogStream, text: string];
