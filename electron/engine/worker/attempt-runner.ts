@@ -41,7 +41,7 @@ export async function runAttempt(task: WorkerTask, io: RunnerIo): Promise<Attemp
   const fail = (error: WireError): AttemptOutcome => ({ ok: false, error, ...reporter.finish() });
   try {
     const upstream: Record<string, unknown> = {};
-    for (const [taskId, bytes] of unpackOutputs(task.upstream)) {
+    for (const [taskId, bytes] of task.upstream ? unpackOutputs(task.upstream) : []) {
       try {
         upstream[taskId] = deserialize(bytes);
       } catch (err) {

@@ -8,15 +8,13 @@ import { packOutputs, type PackedOutputs } from './packed-outputs.ts';
 // Plain data only: everything here goes through structured clone or the 'advanced' IPC serialisation.
 
 /** One attempt as a worker receives it. */
-export type WorkerTask = Omit<AttemptRequest, 'upstream'> & { upstream: PackedOutputs };
-
-const NO_OUTPUTS: PackedOutputs = packOutputs({});
+/** `upstream` is absent when there are none (every region): typed arrays cost more to clone, even empty. */
+export type WorkerTask = Omit<AttemptRequest, 'upstream'> & { upstream?: PackedOutputs };
 
 /** The request as it is posted to a worker: upstream outputs packed into one buffer. */
 export function toWorkerTask(request: AttemptRequest): WorkerTask {
-  // Most attempts (every region) have no upstream: skip the typed arrays, which cost more to clone.
   for (const _ in request.upstream) return { ...request, upstream: packOutputs(request.upstream) };
-  return { ...request, upstream: NO_OUTPUTS };
+  return { ...request, upstream: undefined };
 }
 
 
