@@ -1,13 +1,15 @@
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PooledExecutor } from '../../electron/engine/executors/pooled-executor.ts';
+import { prunePooledCompileCache } from '../../electron/engine/executors/worker-env.ts';
 import { ThreadExecutor } from '../../electron/engine/executors/thread-executor.ts';
 import { attemptOf, recordingHooks } from '../fixtures/processors/harness.ts';
 
 // Regression: every pooled attempt imports its processor under a new URL, and with Node's compile cache on,
-// each one left a cache file behind (2 million files, 7.7 GB in /tmp after a few benchmark runs).
+// each one left a cache file behind (2 million files, 7.7 GB in /tmp after a few benchmark runs). Pooled
+// threads now keep a cache of their own, emptied when it grows large; single-use threads need no query.
 
 function countFiles(dir: string): number {
   let n = 0;
@@ -32,7 +34,7 @@ afterEach(() => {
 });
 
 describe('the compile cache does not grow with every attempt', () => {
-  it('pooled threads write no compile-cache entries for their per-attempt imports', async () => {
+  it("pooled threads leave the user's compile cache alone (theirs is separate and pruned)", async () => {
     const executor = new PooledExecutor(2);
     try {
       for (let i = 0; i < 30; i++) await executor.execute(attemptOf('echo.mjs'), recordingHooks());
@@ -55,5 +57,15 @@ describe('the compile cache does not grow with every attempt', () => {
     const afterTwo = await run(2);
     const afterEight = await run(6);
     expect(afterEight).toBe(afterTwo);
+  });
+
+  it('the pooled cache is emptied once it holds more files than its limit, and kept below it', () => {
+    const dir = join(cacheDir, 'pooled');
+    mkdirSync(join(dir, 'v'), { recursive: true });
+    for (let i = 0; i < 5; i++) writeFileSync(join(dir, 'v', `entry-${i}`), 'x');
+    prunePooledCompileCache(10, dir);
+    expect(countFiles(dir)).toBe(5);
+    prunePooledCompileCache(4, dir);
+    expect(existsSync(dir)).toBe(false);
   });
 });

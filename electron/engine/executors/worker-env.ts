@@ -1,21 +1,40 @@
+import { readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
+/** Where reused (`pooled`) threads keep their compile cache, apart from everything else's. */
+export const POOLED_COMPILE_CACHE = join(tmpdir(), 'dproc-compile-cache-pooled');
+
+/** Files in the pooled compile cache above which it is emptied when a pool closes. */
+export const POOLED_COMPILE_CACHE_LIMIT = 2_000;
 
 /**
  * The environment workers start with: the coordinator's, plus Node's on-disk compile cache. Every new
  * thread or child otherwise re-strips and re-compiles the engine's TypeScript worker code (~50 ms of its
- * ~90 ms start-up here); with the cache a start costs about what a built .js entry does. A cache the
- * user configured (or disabled with NODE_DISABLE_COMPILE_CACHE) is left alone.
+ * ~90 ms start-up here); with the cache a start costs about what a built .js entry does (and 200 pooled
+ * threads starting at once no longer starve the coordinator for seconds). A cache the user configured (or
+ * disabled with NODE_DISABLE_COMPILE_CACHE) is left alone.
  *
- * Reused (`pooled`) threads get no compile cache at all: they import each processor under a new URL per
- * attempt (fresh module state), and Node writes a cache entry per URL: measured here, 2 million files and
- * 7.7 GB in /tmp after a few benchmark runs, and ~25% slower attempts. Their start-up is rare anyway.
+ * Reused (`pooled`) threads import each processor under a new URL per attempt (fresh module state), and
+ * Node keeps a cache entry per URL: 2 million files and 7.7 GB in /tmp after a few benchmark runs. So they
+ * get a cache of their own, which prunePooledCompileCache() empties once it is large.
  */
 export function workerEnv(opts: { reused?: boolean } = {}): NodeJS.ProcessEnv {
-  if (opts.reused) {
-    const { NODE_COMPILE_CACHE: _unused, ...env } = process.env;
-    return { ...env, NODE_DISABLE_COMPILE_CACHE: '1' };
-  }
-  if (process.env.NODE_COMPILE_CACHE || process.env.NODE_DISABLE_COMPILE_CACHE) return { ...process.env };
+  if (process.env.NODE_DISABLE_COMPILE_CACHE) return { ...process.env };
+  if (opts.reused) return { ...process.env, NODE_COMPILE_CACHE: POOLED_COMPILE_CACHE };
+  if (process.env.NODE_COMPILE_CACHE) return { ...process.env };
   return { ...process.env, NODE_COMPILE_CACHE: join(tmpdir(), 'node-compile-cache') };
+}
+
+/** Empties the pooled threads' compile cache when it holds more than `limit` files (called as a pool closes). */
+export function prunePooledCompileCache(limit = POOLED_COMPILE_CACHE_LIMIT, dir = POOLED_COMPILE_CACHE): void {
+  let files = 0;
+  try {
+    for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
+      if (entry.isFile() && ++files > limit) break;
+    }
+  } catch {
+    return; // no cache yet
+  }
+  if (files > limit) rmSync(dir, { recursive: true, force: true });
 }
