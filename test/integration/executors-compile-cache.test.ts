@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PooledExecutor } from '../../electron/engine/executors/pooled-executor.ts';
-import { prunePooledCompileCache } from '../../electron/engine/executors/worker-env.ts';
+import { POOLED_COMPILE_CACHE, prunePooledCompileCache, warmPooledCompileCache } from '../../electron/engine/executors/worker-env.ts';
+import { workerEntries } from '../../electron/engine/worker/entries.ts';
 import { ThreadExecutor } from '../../electron/engine/executors/thread-executor.ts';
 import { attemptOf, recordingHooks } from '../fixtures/processors/harness.ts';
 
@@ -67,5 +68,11 @@ describe('the compile cache does not grow with every attempt', () => {
     expect(countFiles(dir)).toBe(5);
     prunePooledCompileCache(4, dir);
     expect(existsSync(dir)).toBe(false);
+  });
+
+  it('an emptied pooled cache is refilled with the engine modules', async () => {
+    rmSync(POOLED_COMPILE_CACHE, { recursive: true, force: true }); // only a cache: safe to drop
+    await warmPooledCompileCache(workerEntries().thread);
+    expect(existsSync(POOLED_COMPILE_CACHE) ? countFiles(POOLED_COMPILE_CACHE) : 0).toBeGreaterThan(5);
   });
 });

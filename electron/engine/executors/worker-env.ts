@@ -1,4 +1,6 @@
 import { readdirSync, rmSync } from 'node:fs';
+import { once } from 'node:events';
+import { Worker } from 'node:worker_threads';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -26,15 +28,36 @@ export function workerEnv(opts: { reused?: boolean } = {}): NodeJS.ProcessEnv {
   return { ...process.env, NODE_COMPILE_CACHE: join(tmpdir(), 'node-compile-cache') };
 }
 
-/** Empties the pooled threads' compile cache when it holds more than `limit` files (called as a pool closes). */
-export function prunePooledCompileCache(limit = POOLED_COMPILE_CACHE_LIMIT, dir = POOLED_COMPILE_CACHE): void {
+/** Empties the pooled threads' compile cache when it holds more than `limit` files; true when it did. */
+export function prunePooledCompileCache(limit = POOLED_COMPILE_CACHE_LIMIT, dir = POOLED_COMPILE_CACHE): boolean {
   let files = 0;
   try {
     for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
       if (entry.isFile() && ++files > limit) break;
     }
   } catch {
-    return; // no cache yet
+    return false; // no cache yet
   }
-  if (files > limit) rmSync(dir, { recursive: true, force: true });
+  if (files <= limit) return false;
+  rmSync(dir, { recursive: true, force: true });
+  return true;
+}
+
+/**
+ * Refills an emptied pooled compile cache with the engine's own modules only (one short-lived thread
+ * loads `entry` and flushes), so the next pool does not start 200 threads that each compile them again.
+ */
+export async function warmPooledCompileCache(entry: URL): Promise<void> {
+  // Only an engine running from its TypeScript sources gains anything (a bundle's .js entry compiles fast).
+  if (!entry.pathname.endsWith('.ts')) return;
+  try {
+    const worker = new Worker(new URL('../worker/warm-cache-entry.ts', import.meta.url), {
+      workerData: { entry: entry.href },
+      env: workerEnv({ reused: true }),
+    });
+    worker.on('error', () => {}); // a cold cache is slower, never wrong
+    await once(worker, 'exit');
+  } catch {
+    // as above: nothing depends on the warm-up
+  }
 }
