@@ -1,5 +1,5 @@
 // Aggregate: combines the regions' summaries into totals. Regions that were skipped are listed in ctx.missing.
-const money = (n) => `$${n.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+import { cents, money, orderStats, orderSummary } from './sales-stats.mjs';
 
 export default async function combine(_input, ctx) {
   const regions = Object.values(ctx.upstream);
@@ -18,19 +18,15 @@ export default async function combine(_input, ctx) {
     for (const [p, v] of Object.entries(r.productRevenue)) byProduct[p] = (byProduct[p] ?? 0) + v;
   }
   const top = Object.entries(byProduct).sort((a, b) => b[1] - a[1]).slice(0, 3);
-  const mean = records ? revenue / records : 0;
+  const stats = orderStats({ records, revenue, min, max });
   const missing = Object.keys(ctx.missing);
   return {
     regions: regions.length,
     missing,
-    records,
-    revenue: Math.round(revenue * 100) / 100,
-    minOrder: records ? min : 0,
-    meanOrder: mean,
-    maxOrder: records ? max : 0,
-    topProducts: top.map(([product, rev]) => ({ product, revenue: Math.round(rev * 100) / 100 })),
+    ...stats,
+    topProducts: top.map(([product, rev]) => ({ product, revenue: cents(rev) })),
     summary:
-      `${regions.length} regions, revenue ${money(revenue)}, order min/mean/max ${money(records ? min : 0)}/${money(mean)}/${money(records ? max : 0)}, ` +
-      `top ${top.map(([p, v]) => `${p} (${money(v)})`).join(', ')}${missing.length ? `; missing ${missing.join(', ')}` : ''}`,
+      `${regions.length} regions, ${orderSummary(stats)}, top ${top.map(([p, v]) => `${p} (${money(v)})`).join(', ')}` +
+      `${missing.length ? `; missing ${missing.join(', ')}` : ''}`,
   };
 }

@@ -3,8 +3,8 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
 import { ensureSalesFile } from './generate.mjs';
+import { cents, orderStats, orderSummary } from './sales-stats.mjs';
 
-const money = (n) => `$${n.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
 
 export default async function summarize(input, ctx) {
   const region = input.value ?? input.region;
@@ -47,17 +47,13 @@ export default async function summarize(input, ctx) {
     }
     ctx.progress(bytes, size, `${records.toLocaleString('en-US')} rows`);
   }
-  const productRevenue = Object.fromEntries([...byProduct].map(([p, v]) => [p, Math.round(v * 100) / 100]));
+  const productRevenue = Object.fromEntries([...byProduct].map(([p, v]) => [p, cents(v)]));
   const top = [...byProduct].sort((a, b) => b[1] - a[1]).slice(0, 3);
-  const mean = records ? revenue / records : 0;
+  const stats = orderStats({ records, revenue, min, max });
   return {
     region,
-    records,
-    revenue: Math.round(revenue * 100) / 100,
-    minOrder: records ? min : 0,
-    meanOrder: mean,
-    maxOrder: records ? max : 0,
+    ...stats,
     productRevenue,
-    summary: `revenue ${money(revenue)}, order min/mean/max ${money(min)}/${money(mean)}/${money(max)}, top ${top.map(([p]) => p).join(', ')}`,
+    summary: `${orderSummary(stats)}, top ${top.map(([p]) => p).join(', ')}`,
   };
 }
