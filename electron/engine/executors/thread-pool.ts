@@ -9,7 +9,7 @@ import { cancelled, describeReason, fromThreadFailure, fromWire, interrupted } f
 import { AttemptRouter } from './attempt-router.ts';
 import type { AttemptHooks, AttemptRequest } from './executor.ts';
 import { keepAliveWhile } from './keep-alive.ts';
-import { prunePooledCompileCache, warmPooledCompileCache, workerEnv } from './worker-env.ts';
+import { workerEnv } from './worker-env.ts';
 
 /** How one pool of worker threads is sized and recycled. */
 export interface ThreadPoolOptions {
@@ -192,7 +192,6 @@ export class RecyclingThreadPool {
     for (const interrupt of [...this.#pending.values()]) interrupt();
     this.#abortChannel.close();
     await keepAliveWhile(this.#pool.destroy());
-    if (this.#options.attemptsPerThread > 1 && prunePooledCompileCache()) await keepAliveWhile(warmPooledCompileCache(this.#options.entry));
   }
 
   // Load balancer: an idle thread still under its quota. Counting here, at dispatch, is what makes the
