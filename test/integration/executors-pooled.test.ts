@@ -45,6 +45,34 @@ describe('the pooled executor', () => {
     expect(counters.map((c) => c.global)).toEqual([1, 2, 3, 4]);
   });
 
+  it('gives a fresh instance to a processor with top-level await, relative imports and import.meta; what it imports is shared', async () => {
+    executor = new PooledExecutor(1, { spares: 0 });
+    const runs: { output: unknown; logs: string[] }[] = [];
+    for (let i = 0; i < 3; i++) {
+      const hooks = recordingHooks();
+      const output = deserialize(await executor.execute(attemptOf('fresh-instance/processor.mjs'), hooks));
+      runs.push({ output, logs: hooks.logs.map((l) => l.text) });
+    }
+    expect(runs.map((r) => r.output)).toEqual([1, 2, 3].map((shared) => ({ greeting: 'hello', ready: 'ready', calls: 1, shared })));
+    // The module body ran once per attempt, and its console output went to that attempt.
+    for (const run of runs) expect(run.logs).toEqual(['module evaluated']);
+  });
+
+  it('gives a TypeScript processor a fresh instance per attempt', async () => {
+    executor = new PooledExecutor(1, { spares: 0 });
+    const calls: unknown[] = [];
+    for (let i = 0; i < 3; i++) calls.push(deserialize(await executor.execute(attemptOf('fresh-instance/typed-counter.ts'), recordingHooks())));
+    expect(calls).toEqual([1, 1, 1]);
+  });
+
+  it('still runs a processor whose default export is re-exported from another module', async () => {
+    executor = new PooledExecutor(1, { spares: 0 });
+    const first = deserialize(await executor.execute(attemptOf('fresh-instance/reexported.mjs'), recordingHooks())) as Counters;
+    const second = deserialize(await executor.execute(attemptOf('fresh-instance/reexported.mjs'), recordingHooks())) as Counters;
+    expect(first.threadId).toBe(second.threadId);
+    expect(second.global).toBe(first.global + 1);
+  });
+
   it('replaces a thread after N attempts, so 3N attempts use exactly 3 threads of N attempts each', async () => {
     const n = 5;
     executor = new PooledExecutor(1, { spares: 0, attemptsPerThread: n });

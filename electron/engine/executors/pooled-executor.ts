@@ -5,7 +5,7 @@ import { RecyclingThreadPool } from './thread-pool.ts';
 
 /** Tuning for PooledExecutor; the defaults suit the engine. */
 export interface PooledExecutorOptions {
-  /** A thread is replaced after this many attempts (default 5,000). */
+  /** A thread is replaced after this many attempts (default 20,000). */
   attemptsPerThread?: number;
   /**
    * A thread is also replaced as soon as its heap after an attempt is above this many MB (default: half
@@ -20,21 +20,21 @@ export interface PooledExecutorOptions {
   entry?: URL;
 }
 
-/** Attempts per pooled thread: replacing a thread costs ~50-100 ms of CPU (start-up, JIT warm-up), so at
- * 500 the recycling alone held a 2-core machine under 3,500 no-op attempts/s; at 5,000 a tiny processor
- * leaks ~40 MB of module instances per thread (2,000 saved only ~40 MB of peak RSS on the 100,000-task
- * bench, within its noise, and cost throughput). The heap guard bounds bigger processors sooner. */
-const DEFAULT_ATTEMPTS_PER_THREAD = 5_000;
+/** Attempts per pooled thread. Replacing a thread costs ~140 ms of CPU here (start-up, JIT warm-up): at
+ * 5,000 that was 28 µs per no-op attempt (12,400 vs 14,800 attempts/s through the executor alone). A fresh
+ * processor instance is a function call that leaves nothing behind, so what a thread accumulates is only
+ * what processors leak (globals, timers); the heap guard retires a thread as soon as that gets big. */
+const DEFAULT_ATTEMPTS_PER_THREAD = 20_000;
 
 /**
- * Isolation `pooled`: attempts run on reused piscina threads, for throughput. Each attempt imports its
- * processor module afresh (a cache-busting query), so the processor module's own top-level state starts
- * clean; but NOT the modules it imports, and NOT globalThis: anything a processor puts on globalThis (or
- * in an imported module) is visible to later attempts on the same thread, and a timer it leaves running
- * may fire during a later attempt (its console output, or its throw, then lands on that attempt).
- * Busted module instances are never freed (~4-8 KB each for a small module), so a thread is retired
- * after `attemptsPerThread` attempts or when its heap grows past `retireAboveHeapMb`, which bounds both
- * memory and leaked state. A throw, hang, heap exhaustion or process.exit still only fails its own attempt.
+ * Isolation `pooled`: attempts run on reused piscina threads, for throughput. Each attempt gets a fresh
+ * instance of its processor module (worker/processor-loader.ts), so the processor's own module-level
+ * state starts clean; but NOT the modules it imports, and NOT globalThis: anything a processor puts on
+ * globalThis (or in an imported module) is visible to later attempts on the same thread, and a timer it
+ * leaves running may fire during a later attempt (its console output, or its throw, then lands on that
+ * attempt). A thread is retired after `attemptsPerThread` attempts or when its heap grows past
+ * `retireAboveHeapMb`, which bounds both memory and leaked state. A throw, hang, heap exhaustion or
+ * process.exit still only fails its own attempt.
  */
 export class PooledExecutor implements Executor {
   readonly kind = 'pooled' as const;

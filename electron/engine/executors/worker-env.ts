@@ -15,9 +15,8 @@ import { join } from 'node:path';
  */
 export function workerEnv(opts: { reused?: boolean } = {}): NodeJS.ProcessEnv {
   if (opts.reused) {
-    const env = { ...process.env, NODE_DISABLE_COMPILE_CACHE: '1' };
-    delete env.NODE_COMPILE_CACHE;
-    return env;
+    const { NODE_COMPILE_CACHE: _unused, ...env } = process.env;
+    return { ...env, NODE_DISABLE_COMPILE_CACHE: '1' };
   }
   if (process.env.NODE_DISABLE_COMPILE_CACHE || process.env.NODE_COMPILE_CACHE) return { ...process.env };
   return { ...process.env, NODE_COMPILE_CACHE: join(tmpdir(), 'node-compile-cache') };

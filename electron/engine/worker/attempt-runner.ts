@@ -1,8 +1,7 @@
-import { pathToFileURL } from 'node:url';
 import { deserialize, serialize } from 'node:v8';
 import { captureConsole } from './console-capture.ts';
-import { FRESH_QUERY } from './fresh-module-hooks.ts';
 import { unpackOutputs } from './packed-outputs.ts';
+import { loadProcessor } from './processor-loader.ts';
 import { createContext, type Processor } from './context.ts';
 import type { AttemptOutcome, SideBatch, WireError, WorkerTask } from './protocol.ts';
 import { AttemptReporter, DEFAULT_REPORTER_LIMITS, type ReporterLimits } from './reporter.ts';
@@ -16,22 +15,10 @@ export interface RunnerIo {
   send(batch: SideBatch): void;
   limits?: ReporterLimits;
   /**
-   * The worker runs other attempts too (`pooled`): import the processor under a new URL so this attempt
-   * gets a fresh module instance. A single-use worker (thread, process) imports it plainly.
+   * The worker runs other attempts too (`pooled`): this attempt needs a fresh instance of the processor
+   * module (see processor-loader.ts). A single-use worker (thread, process) imports it plainly.
    */
   freshImport?: boolean;
-}
-
-// pathToFileURL is not free and a pooled worker sees the same few processors thousands of times.
-const fileUrls = new Map<string, string>();
-function fileUrlOf(path: string): string {
-  let url = fileUrls.get(path);
-  if (url === undefined) {
-    url = pathToFileURL(path).href;
-    if (fileUrls.size > 1000) fileUrls.clear();
-    fileUrls.set(path, url);
-  }
-  return url;
 }
 
 /** Runs ONE attempt inside a worker (thread or child process) and never throws: every failure is an outcome. */
@@ -51,12 +38,7 @@ export async function runAttempt(task: WorkerTask, io: RunnerIo): Promise<Attemp
 
     let processor: unknown;
     try {
-      // In a reused worker the query makes a fresh module instance per attempt.
-      const url = fileUrlOf(task.processor);
-      const mod = (await import(io.freshImport ? `${url}${FRESH_QUERY}${encodeURIComponent(task.attemptId)}` : url)) as {
-        default?: unknown;
-      };
-      processor = mod.default;
+      processor = await loadProcessor(task.processor, { fresh: io.freshImport === true, attemptId: task.attemptId });
     } catch (err) {
       return fail(importFailed(err, task.processor));
     }
