@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { ControlPreview } from '../../../shared/contract.ts';
 import { applyEvent } from '../../../shared/apply-event.ts';
@@ -10,6 +9,7 @@ import type { JobPlan, PlannedTask } from '../../../shared/job-schema.ts';
 import type { RunSnapshot } from '../../../shared/snapshot.ts';
 import type { IsolationLevel, TaskState } from '../../../shared/states.ts';
 import type { Executor } from '../executors/executor.ts';
+import { newAttemptId } from './attempt-id.ts';
 import { RunJournal, type JournalStore } from './journal.ts';
 import { ReadyQueue } from './ready-queue.ts';
 import { backoffDelay, canRetry } from './retry-policy.ts';
@@ -285,7 +285,7 @@ export class Coordinator {
     const task = this.plan.get(id)!;
     const snap = this.snapshot.tasks[id];
     const attempt = snap.attempts.length + 1;
-    const attemptId = randomUUID();
+    const attemptId = newAttemptId();
     const slot = this.freeSlots.pop()!;
     this.emit({ type: 'attempt.started', at: Date.now(), taskId: id, attemptId, attempt, slot });
     const controller = new AbortController();
