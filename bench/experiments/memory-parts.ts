@@ -3,6 +3,7 @@
 //
 //   node --expose-gc bench/experiments/memory-parts.ts [--regions 100000]
 import { parseArgs } from 'node:util';
+import { newAttemptId } from '../../electron/engine/coordinator/attempt-id.ts';
 import { applyEvent, initialSnapshot } from '../../shared/apply-event.ts';
 import { dependentsIndex } from '../../shared/dag.ts';
 import type { RunEvent } from '../../shared/events.ts';
@@ -46,7 +47,7 @@ step(`${3 * regions} events folded (every region queued, started, COMPLETE)`, ()
   let s: RunSnapshot = snapshot;
   for (let i = 0; i < regions; i++) {
     const taskId = `r${i}`;
-    const attemptId = crypto.randomUUID();
+    const attemptId = newAttemptId();
     const at = Date.now();
     const events: RunEvent[] = [
       { type: 'task.queued', at, taskId },

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,12 +11,20 @@ import { scaled, type BenchContext } from './context.ts';
 /** A stuck child must not stall the bench forever; the job normally takes 20-60 s here. */
 const CHILD_TIMEOUT_MS = 240_000;
 
-/** Runs bench/memory-child.ts under this Node and parses the JSON line it prints. */
-export function runMemoryChild(regions: number, dataDir: string, extraArgs: string[] = []): Promise<MemoryChildResult> {
+/** The V8 flags the dproc CLI runs the engine with (bin/dproc.js reads the same file). */
+export const CLI_NODE_FLAGS: string[] = JSON.parse(readFileSync(new URL('../../bin/node-flags.json', import.meta.url), 'utf8')) as string[];
+
+/**
+ * Runs bench/memory-child.ts under this Node and parses the JSON line it prints. `nodeFlags`: the Node
+ * options of the child (default: the CLI's, so the figure is what `dproc run` uses).
+ */
+export function runMemoryChild(regions: number, dataDir: string, extraArgs: string[] = [], nodeFlags: string[] = CLI_NODE_FLAGS): Promise<MemoryChildResult> {
   const script = fileURLToPath(new URL('../memory-child.ts', import.meta.url));
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [script, '--regions', String(regions), '--data-dir', dataDir, ...extraArgs], {
+    const child = spawn(process.execPath, [...nodeFlags, script, '--regions', String(regions), '--data-dir', dataDir, ...extraArgs], {
       stdio: ['ignore', 'pipe', 'pipe'],
+      // As bin/dproc.js runs the CLI: from Node's compile cache, so the type stripper is not loaded.
+      env: process.env.NODE_DISABLE_COMPILE_CACHE || process.env.NODE_COMPILE_CACHE ? process.env : { ...process.env, NODE_COMPILE_CACHE: join(tmpdir(), 'node-compile-cache') },
     });
     let stdout = '';
     let stderr = '';
@@ -39,13 +47,17 @@ export async function memorySuite(ctx: BenchContext): Promise<Section> {
   const regions = scaled(ctx, 100_000, 100);
   const title = `Memory: ${formatNumber(regions)} no-op regions + 1 aggregate, pooled, concurrency 2, RunStore journal, in a child process`;
   const notes = [
-    'One run (it is long, and a peak is not a rate): the child samples process.memoryUsage() every 50 ms and reports resourceUsage().maxRSS, the kernel\'s high-water mark, which no sampling gap can miss. RSS covers the whole process: the coordinator plus its 3 pooled worker threads and SQLite\'s page cache.',
+    `The child runs as bin/dproc.js runs the CLI: with its Node flags (bin/node-flags.json: ${CLI_NODE_FLAGS.join(' ')}) and from Node's compile cache (warmed by a 100-region run first). The last rows run the same job under V8's default heap sizing, as the Electron main process or a plain \`node electron/cli/main.ts\` would.`,
+    'One run (it is long, and a peak is not a rate): the child samples process.memoryUsage() every 50 ms and reports resourceUsage().maxRSS, the kernel\'s high-water mark, which no sampling gap can miss. RSS covers the whole process: the coordinator plus its 2 pooled worker threads and SQLite\'s page cache.',
     'Job shape: the plain fan-in every dproc job has, at full size; the aggregate receives all upstream outputs (each a serialised number: tiny), so per-task bookkeeping dominates, not output payloads. The aggregate checks that it saw every region.',
   ];
   const dataDir = mkdtempSync(join(tmpdir(), 'dproc-bench-big-'));
   let r: MemoryChildResult;
   try {
     progress(`memory: ${formatNumber(regions + 1)} tasks in a child process (about 20-60 s)`);
+    // A small run first fills the compile cache, as any earlier dproc command would have.
+    const warmDir = mkdtempSync(join(tmpdir(), 'dproc-bench-warm-'));
+    await runMemoryChild(100, warmDir).finally(() => rmSync(warmDir, { recursive: true, force: true }));
     r = await runMemoryChild(regions, dataDir);
   } catch (err) {
     ctx.bigRun = { dataDir, runId: '', events: 0 };
@@ -78,6 +90,21 @@ export async function memorySuite(ctx: BenchContext): Promise<Section> {
       ? 'inside Coordinator.start (createRun + loadSnapshot of the 100,001-task plan)'
       : `${formatNumber((r.maxSampleGapEndedAtMs - startedAt) / 1000)} s after Coordinator.start returned, ${formatNumber((settledAt - r.maxSampleGapEndedAtMs) / 1000)} s before the run settled`;
   rows[rows.length - 1].note = `it ended ${gapWhere}`;
+  // Side by side: the same job under V8's defaults, to show what the CLI's flags are worth.
+  const defaultsDir = mkdtempSync(join(tmpdir(), 'dproc-bench-big-defaults-'));
+  try {
+    progress('memory: the same job under V8 default heap sizing');
+    const d = await runMemoryChild(regions, defaultsDir, [], []);
+    rows.push(
+      figure('memory.max-rss-v8-defaults', 'peak RSS, same job, V8 default heap sizing (no flags)', 'MB', [d.maxRssMb]),
+      figure('memory.peak-heap-v8-defaults', 'peak V8 heap used, coordinator thread, V8 defaults', 'MB', [d.peakHeapUsedMb], { detail: true }),
+      figure('memory.tasks-per-s-v8-defaults', 'tasks/s, V8 defaults', 'tasks/s', [d.tasksPerSecond], { detail: true }),
+    );
+  } catch (err) {
+    rows.push(failed('memory.max-rss-v8-defaults', 'peak RSS, same job, V8 default heap sizing (no flags)', 'MB', err));
+  } finally {
+    rmSync(defaultsDir, { recursive: true, force: true });
+  }
   if (r.aggregateSaw !== regions) {
     rows.push(failed('memory.aggregate', 'aggregate saw every region', '', new Error(`the aggregate saw ${r.aggregateSaw} upstream outputs, expected ${regions}`)));
   }

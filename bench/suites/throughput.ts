@@ -65,7 +65,7 @@ async function executorAlone(tasks: number, inFlight: number): Promise<Timed> {
         const i = next++;
         const request: AttemptRequest = {
           runId: 'bench', taskId: `r${i}`, attempt: 1, attemptId: randomUUID(), processor,
-          input: {}, upstream: {}, missing: {}, memoryLimitMb: 2048,
+          input: {}, missing: {}, memoryLimitMb: 2048,
         };
         await executor.execute(request, hooks);
       }

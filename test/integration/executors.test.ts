@@ -10,6 +10,7 @@ import { ERROR_CODES } from '../../shared/errors.ts';
 import type { IsolationLevel } from '../../shared/states.ts';
 import { createExecutor } from '../../electron/engine/executors/create-executor.ts';
 import type { Executor } from '../../electron/engine/executors/executor.ts';
+import { packOutputs } from '../../electron/engine/worker/packed-outputs.ts';
 import { attemptOf, recordingHooks, rejectionOf } from '../fixtures/processors/harness.ts';
 
 // Behaviour every isolation level shares, run against real threads and real child processes.
@@ -36,7 +37,7 @@ describe.each(KINDS)('the %s executor', (kind) => {
 
   it('resolves with the output serialised so that v8.deserialize reads it back', async () => {
     const hooks = recordingHooks();
-    const upstream = { regionA: serialize({ value: 3 }) };
+    const upstream = packOutputs(new Map([['regionA', serialize({ value: 3 })]]));
     const output = await executor.execute(
       attemptOf('echo.mjs', { input: { region: 'north', when: new Date(0) }, upstream, taskId: 'echo-1' }),
       hooks,
@@ -51,7 +52,7 @@ describe.each(KINDS)('the %s executor', (kind) => {
   });
 
   it('gives the processor its upstream outputs deserialised and the missing ones with their errors', async () => {
-    const upstream = { a: serialize({ value: 2 }), b: serialize({ value: 5 }) };
+    const upstream = packOutputs(new Map([['a', serialize({ value: 2 })], ['b', serialize({ value: 5 })]]));
     const missing = { c: { message: 'gave up', code: ERROR_CODES.PROCESSOR_THREW }, d: null };
     const output = await executor.execute(attemptOf('reads-upstream.mjs', { upstream, missing }), recordingHooks());
     expect(deserialize(output)).toMatchObject({ upstreamIds: ['a', 'b'], total: 7, missing });

@@ -6,6 +6,11 @@ import type { EventBatch } from '../../shared/events.ts';
 import { FakeExecutor, MANUAL } from '../support/fake-executor.ts';
 import { MemoryStore } from '../support/memory-store.ts';
 import { fanIn, makePlan } from '../support/plans.ts';
+import { unpackOutputs } from '../../electron/engine/worker/packed-outputs.ts';
+import type { AttemptRequest } from '../../electron/engine/executors/executor.ts';
+
+/** The upstream outputs an attempt was handed, keyed by task id. */
+const upstreamOf = (req: AttemptRequest): Record<string, Uint8Array> => Object.fromEntries(req.upstream ? unpackOutputs(req.upstream) : []);
 
 function setup(executor: FakeExecutor, store = new MemoryStore()) {
   return { store, deps: { store, executors: executor, progressIntervalMs: 5 } };
@@ -18,7 +23,7 @@ const tick = () => new Promise((r) => setImmediate(r));
 
 describe('Coordinator scheduling', () => {
   it('starts the aggregate only after every region completed, and hands it their outputs', async () => {
-    const ex = new FakeExecutor({ aggregate: (req) => Object.keys(req.upstream).sort() });
+    const ex = new FakeExecutor({ aggregate: (req) => Object.keys(upstreamOf(req)).sort() });
     const { deps, store } = setup(ex);
     const c = Coordinator.start(fanIn(3), { concurrency: 2, onFailure: 'fail' }, deps);
     const done = await c.whenSettled();
@@ -26,8 +31,8 @@ describe('Coordinator scheduling', () => {
     const order = ex.started.map((a) => a.req.taskId);
     expect(order.indexOf('aggregate')).toBe(3);
     const agg = ex.attemptsOf('aggregate')[0];
-    expect(Object.keys(agg.req.upstream).sort()).toEqual(['r0', 'r1', 'r2']);
-    expect(deserialize(agg.req.upstream.r1)).toEqual({ id: 'r1' });
+    expect(Object.keys(upstreamOf(agg.req)).sort()).toEqual(['r0', 'r1', 'r2']);
+    expect(deserialize(upstreamOf(agg.req).r1)).toEqual({ id: 'r1' });
     expect(deserialize(store.outputs.get(`${c.runId}/aggregate`)!)).toEqual(['r0', 'r1', 'r2']);
     expect(done.tasks.aggregate.history.map((h) => h.state)).toEqual(['BLOCKED', 'QUEUED', 'IN_PROGRESS', 'COMPLETE']);
   });
@@ -121,13 +126,13 @@ describe('Coordinator failure policies', () => {
   });
 
   it('skip: the failed region is SKIPPED, the aggregate runs with it listed as missing, the run is PARTIAL', async () => {
-    const ex = new FakeExecutor({ r1: fail('bad row'), aggregate: (req) => ({ got: Object.keys(req.upstream).sort(), missing: req.missing }) });
+    const ex = new FakeExecutor({ r1: fail('bad row'), aggregate: (req) => ({ got: Object.keys(upstreamOf(req)).sort(), missing: req.missing }) });
     const { deps } = setup(ex);
     const done = await Coordinator.start(fanIn(3, { retries: 0 }), { concurrency: 2, onFailure: 'skip' }, deps).whenSettled();
     expect(done.state).toBe('PARTIAL');
     expect(done.tasks.r1.state).toBe('SKIPPED');
     const agg = ex.attemptsOf('aggregate')[0].req;
-    expect(Object.keys(agg.upstream).sort()).toEqual(['r0', 'r2']);
+    expect(Object.keys(upstreamOf(agg)).sort()).toEqual(['r0', 'r2']);
     expect(agg.missing.r1).toMatchObject({ message: 'bad row' });
   });
 
@@ -165,7 +170,7 @@ describe('Coordinator manual controls', () => {
 
   it('retrying a skipped region re-runs the aggregate that completed without it', async () => {
     let r0Calls = 0;
-    const ex = new FakeExecutor({ r0: () => (++r0Calls === 1 ? fail('once')() : 'ok'), aggregate: (req) => Object.keys(req.upstream).length });
+    const ex = new FakeExecutor({ r0: () => (++r0Calls === 1 ? fail('once')() : 'ok'), aggregate: (req) => Object.keys(upstreamOf(req)).length });
     const { deps, store } = setup(ex);
     const c = Coordinator.start(fanIn(2, { retries: 0 }), { concurrency: 1, onFailure: 'skip' }, deps);
     expect((await c.whenSettled()).state).toBe('PARTIAL');
@@ -231,13 +236,13 @@ describe('Coordinator durability', () => {
     ex.attemptsOf('r0')[0].resolve({ n: 0 });
     await r0Committed;
     // The process "dies" here: no close, no events for the attempt still running.
-    const ex2 = new FakeExecutor({ aggregate: (req) => Object.keys(req.upstream).sort() });
+    const ex2 = new FakeExecutor({ aggregate: (req) => Object.keys(upstreamOf(req)).sort() });
     const resumed = Coordinator.resume(c.runId, { store, executors: ex2 });
     const done = await resumed.whenSettled();
     expect(done.state).toBe('COMPLETE');
     expect(ex2.started.map((a) => a.req.taskId)).toEqual(['r1', 'r2', 'aggregate']);
     expect(done.tasks.r1.attempts.map((a) => a.state)).toEqual(['INTERRUPTED', 'COMPLETE']);
-    expect(deserialize(ex2.attemptsOf('aggregate')[0].req.upstream.r0)).toEqual({ n: 0 });
+    expect(deserialize(upstreamOf(ex2.attemptsOf('aggregate')[0].req).r0)).toEqual({ n: 0 });
   });
 
   it('subscribers only see events that are already in the store, in gap-free order', async () => {

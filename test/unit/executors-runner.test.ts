@@ -7,7 +7,7 @@ import { ERROR_CODES } from '../../shared/errors.ts';
 import { runAttempt } from '../../electron/engine/worker/attempt-runner.ts';
 import type { AttemptOutcome, SideBatch } from '../../electron/engine/worker/protocol.ts';
 import { attemptOf } from '../fixtures/processors/harness.ts';
-import { toWorkerTask } from '../../electron/engine/worker/protocol.ts';
+import { packOutputs } from '../../electron/engine/worker/packed-outputs.ts';
 
 // The attempt runner, called in-process: what every worker kind does with one attempt.
 
@@ -25,7 +25,7 @@ function processorFile(name: string, source: string): string {
 
 function run(processor: string, input: unknown = null, freshImport = true): Promise<AttemptOutcome> {
   const sent: SideBatch[] = [];
-  return runAttempt(toWorkerTask(attemptOf('echo.mjs', { processor, input })), {
+  return runAttempt(attemptOf('echo.mjs', { processor, input }), {
     signal: new AbortController().signal,
     send: (batch) => sent.push(batch),
     freshImport,
@@ -82,7 +82,7 @@ describe('runAttempt', () => {
   });
 
   it('reports damaged upstream bytes as STORE_CORRUPT naming the upstream task', async () => {
-    const outcome = await runAttempt(toWorkerTask(attemptOf('echo.mjs', { upstream: { north: new Uint8Array([0xff, 0x00, 0x13]) } })), {
+    const outcome = await runAttempt(attemptOf('echo.mjs', { upstream: packOutputs(new Map([['north', new Uint8Array([0xff, 0x00, 0x13])]])) }), {
       signal: new AbortController().signal,
       send: () => {},
     });

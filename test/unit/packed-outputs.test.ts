@@ -5,7 +5,7 @@ import { packOutputs, unpackOutputs } from '../../electron/engine/worker/packed-
 describe('packed upstream outputs', () => {
   it('round-trips every output, in order, including empty ones', () => {
     const outputs = { a: serialize({ n: 1 }), empty: new Uint8Array(0), b: serialize('two'), c: serialize([3, 3, 3]) };
-    const packed = packOutputs(outputs);
+    const packed = packOutputs(new Map(Object.entries(outputs)));
     expect(packed.bytes.byteLength).toBe(Object.values(outputs).reduce((n, b) => n + b.byteLength, 0));
     const back = [...unpackOutputs(packed)];
     expect(back.map(([id]) => id)).toEqual(['a', 'empty', 'b', 'c']);
@@ -15,7 +15,7 @@ describe('packed upstream outputs', () => {
   });
 
   it('survives structured cloning as one buffer', () => {
-    const packed = structuredClone(packOutputs({ x: serialize({ big: 'y'.repeat(1000) }) }));
+    const packed = structuredClone(packOutputs(new Map([['x', serialize({ big: 'y'.repeat(1000) })]])));
     expect(deserialize([...unpackOutputs(packed)][0][1])).toEqual({ big: 'y'.repeat(1000) });
   });
 });

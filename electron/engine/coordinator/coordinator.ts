@@ -9,6 +9,7 @@ import type { JobPlan, PlannedTask } from '../../../shared/job-schema.ts';
 import type { RunSnapshot } from '../../../shared/snapshot.ts';
 import type { IsolationLevel, TaskState } from '../../../shared/states.ts';
 import type { Executor } from '../executors/executor.ts';
+import { packOutputs } from '../worker/packed-outputs.ts';
 import { newAttemptId } from './attempt-id.ts';
 import { RunJournal, type JournalStore } from './journal.ts';
 import { ReadyQueue } from './ready-queue.ts';
@@ -293,7 +294,7 @@ export class Coordinator {
     this.running.set(id, { attemptId, controller, timer, slot });
 
     const completed = task.blockedBy.filter((d) => this.snapshot.tasks[d].state === 'COMPLETE');
-    const upstream = completed.length > 0 ? Object.fromEntries(this.journal.getOutputs(completed)) : {};
+    const upstream = completed.length > 0 ? packOutputs(this.journal.getOutputs(completed)) : undefined;
     const missing: Record<string, ErrorInfo | null> = {};
     for (const d of task.blockedBy) {
       const dep = this.snapshot.tasks[d];

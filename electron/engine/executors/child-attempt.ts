@@ -1,4 +1,4 @@
-import { toWorkerTask, type ChildMessage, type ParentMessage } from '../worker/protocol.ts';
+import type { ChildMessage, ParentMessage } from '../worker/protocol.ts';
 import { DEFAULT_REPORTER_LIMITS } from '../worker/reporter.ts';
 import { cancelled, childFailed, describeReason, fromChildExit, fromWire, interrupted } from './attempt-errors.ts';
 import { deliverBatch } from './attempt-router.ts';
@@ -132,7 +132,7 @@ export function runInChild(
 
   launched.ready.then(
     () => {
-      if (!settled) send({ type: 'run', task: toWorkerTask(request) });
+      if (!settled) send({ type: 'run', task: request });
     },
     () => {
       // Died during start-up: the exit handler reports it.

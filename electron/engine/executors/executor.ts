@@ -1,3 +1,4 @@
+import type { PackedOutputs } from '../worker/packed-outputs.ts';
 import type { ErrorInfo } from '../../../shared/errors.ts';
 import type { LogStream } from '../../../shared/events.ts';
 import type { TaskProgress } from '../../../shared/snapshot.ts';
@@ -14,8 +15,8 @@ export interface AttemptRequest {
   /** Absolute path of the processor module (.js, .mjs or .ts). */
   processor: string;
   input: unknown;
-  /** Outputs of completed blockedBy tasks, as stored (v8-serialised), keyed by task id. */
-  upstream: Record<string, Uint8Array>;
+  /** Outputs of completed blockedBy tasks, as stored (v8-serialised), packed (absent when there are none). */
+  upstream?: PackedOutputs;
   /** blockedBy tasks that were skipped, with their last error (null when they never failed). */
   missing: Record<string, ErrorInfo | null>;
   /** Heap limit of the worker that runs the attempt. */

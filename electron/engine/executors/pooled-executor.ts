@@ -12,7 +12,11 @@ export interface PooledExecutorOptions {
    * the attempt's memory limit, at most 96): a big processor module leaks more per attempt.
    */
   retireAboveHeapMb?: number;
-  /** Extra threads beside `concurrency` (default 1), so recycling a thread does not stall an attempt. */
+  /**
+   * Extra threads kept started beside `concurrency` (default 0), so that replacing a thread does not
+   * stall an attempt. Replacements are rare (every 20,000 attempts, or after a killed attempt) and a
+   * spare costs ~30 MB and a thread start-up, so by default an attempt waits for the replacement instead.
+   */
   spares?: number;
   /** How long an aborted attempt may react to ctx.signal before its thread is terminated (default 250 ms). */
   abortGraceMs?: number;
@@ -41,7 +45,7 @@ export class PooledExecutor implements Executor {
   readonly #pools: PoolsByMemoryLimit;
 
   constructor(concurrency: number, options: PooledExecutorOptions = {}) {
-    const threads = concurrency + (options.spares ?? 1);
+    const threads = concurrency + (options.spares ?? 0);
     const attemptsPerThread = options.attemptsPerThread ?? DEFAULT_ATTEMPTS_PER_THREAD;
     const entry = options.entry ?? workerEntries().thread;
     const abortGraceMs = options.abortGraceMs ?? 250;

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { DprocError, ERROR_CODES } from '../../../shared/errors.ts';
 import { BroadcastChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
-import { isSideBatch, toWorkerTask, type AbortNotice, type ThreadOutcome, type ThreadWorkerData, type WorkerTask } from '../worker/protocol.ts';
+import { isSideBatch, type AbortNotice, type ThreadOutcome, type ThreadWorkerData, type WorkerTask } from '../worker/protocol.ts';
 import { cancelled, describeReason, fromThreadFailure, fromWire, interrupted } from './attempt-errors.ts';
 import { AttemptRouter } from './attempt-router.ts';
 import type { AttemptHooks, AttemptRequest } from './executor.ts';
@@ -161,7 +161,7 @@ export class RecyclingThreadPool {
     });
     this.#router.register(id, hooks);
 
-    this.#pool.run({ ...toWorkerTask(request), [Piscina.queueOptionsSymbol]: tag }, { signal: kill.signal }).then(
+    this.#pool.run({ ...request, [Piscina.queueOptionsSymbol]: tag }, { signal: kill.signal }).then(
       (outcome) => {
         clearTimeout(grace);
         const end = (): void => {

@@ -10,18 +10,28 @@ export interface PackedOutputs {
   bytes: Uint8Array;
 }
 
-/** Packs outputs keyed by task id into one buffer. */
-export function packOutputs(outputs: Readonly<Record<string, Uint8Array>>): PackedOutputs {
-  const ids = Object.keys(outputs);
-  const ends = new Uint32Array(ids.length);
+/**
+ * Packs outputs keyed by task id into one buffer. The coordinator packs as soon as it has read them, so
+ * that for a 100,000-region aggregate only the packed copy lives while the attempt runs, not 100,000
+ * Uint8Arrays and an object keyed by 100,000 ids.
+ */
+export function packOutputs(outputs: ReadonlyMap<string, Uint8Array>): PackedOutputs {
+  const ids = new Array<string>(outputs.size);
+  const ends = new Uint32Array(outputs.size);
   let total = 0;
-  ids.forEach((id, i) => {
-    total += outputs[id].byteLength;
-    ends[i] = total;
-  });
-  const bytes = new Uint8Array(total);
-  ids.forEach((id, i) => bytes.set(outputs[id], i === 0 ? 0 : ends[i - 1]));
-  return { ids, ends, bytes };
+  let i = 0;
+  for (const [id, bytes] of outputs) {
+    ids[i] = id;
+    total += bytes.byteLength;
+    ends[i++] = total;
+  }
+  const packed = new Uint8Array(total);
+  i = 0;
+  for (const bytes of outputs.values()) {
+    packed.set(bytes, i === 0 ? 0 : ends[i - 1]);
+    i++;
+  }
+  return { ids, ends, bytes: packed };
 }
 
 /** The outputs of a packed buffer, as views into it (no copy), in order. */

@@ -2,20 +2,15 @@ import type { ErrorCode } from '../../../shared/errors.ts';
 import type { LogStream } from '../../../shared/events.ts';
 import type { TaskProgress } from '../../../shared/snapshot.ts';
 import type { AttemptRequest } from '../executors/executor.ts';
-import { packOutputs, type PackedOutputs } from './packed-outputs.ts';
 
 // The messages that cross between the coordinator and a worker (thread or child process).
 // Plain data only: everything here goes through structured clone or the 'advanced' IPC serialisation.
 
-/** One attempt as a worker receives it. */
-/** `upstream` is absent when there are none (every region): typed arrays cost more to clone, even empty. */
-export type WorkerTask = Omit<AttemptRequest, 'upstream'> & { upstream?: PackedOutputs };
-
-/** The request as it is posted to a worker: upstream outputs packed into one buffer. */
-export function toWorkerTask(request: AttemptRequest): WorkerTask {
-  for (const _ in request.upstream) return { ...request, upstream: packOutputs(request.upstream) };
-  return { ...request, upstream: undefined };
-}
+/**
+ * One attempt as a worker receives it: the request itself (its upstream outputs are packed already, and
+ * absent when there are none, since typed arrays cost more to clone, even empty).
+ */
+export type WorkerTask = AttemptRequest;
 
 
 /** One captured log line. */

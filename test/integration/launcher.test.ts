@@ -1,0 +1,47 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+// bin/dproc.js: the CLI runs the engine with the V8 heap flags of bin/node-flags.json, however it is started.
+
+const bin = fileURLToPath(new URL('../../bin/dproc.js', import.meta.url));
+const flags = JSON.parse(readFileSync(new URL('../../bin/node-flags.json', import.meta.url), 'utf8')) as string[];
+
+let dir: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'dproc-launcher-'));
+  // A worker thread inherits its process's execArgv: the processor reports what the engine runs with.
+  writeFileSync(join(dir, 'probe.mjs'), 'export default () => process.execArgv;\n');
+  writeFileSync(join(dir, 'probe.job.yaml'), 'name: probe\ntasks:\n  - id: probe\n    processor: ./probe.mjs\n');
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** The execArgv the engine ran with, from `dproc run --json` started as `node bin/dproc.js`. */
+function engineExecArgv(env: NodeJS.ProcessEnv = {}): string[] {
+  const run = spawnSync(process.execPath, [bin, 'run', join(dir, 'probe.job.yaml'), '--json', '--data-dir', join(dir, 'data')], {
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+  });
+  expect(run.status, run.stderr).toBe(0);
+  return (JSON.parse(run.stdout) as { result: string[] }).result;
+}
+
+describe('the dproc launcher', () => {
+  it('repeats the flags in its shebang, so `npx dproc` needs no second process', () => {
+    expect(readFileSync(bin, 'utf8').split('\n')[0]).toBe(`#!/usr/bin/env -S node ${flags.join(' ')}`);
+  });
+
+  it('runs the engine with the V8 heap flags when started without them', () => {
+    const argv = engineExecArgv();
+    for (const flag of flags) expect(argv).toContain(flag);
+  });
+
+  it("leaves a heap limit set in NODE_OPTIONS to the user", () => {
+    const argv = engineExecArgv({ NODE_OPTIONS: '--max-old-space-size=3000' });
+    expect(argv.some((a) => a.startsWith('--max-old-space-size'))).toBe(false);
+    expect(argv).toContain(flags.find((f) => f.startsWith('--max-semi-space-size')));
+  });
+});
