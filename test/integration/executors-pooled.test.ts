@@ -65,12 +65,15 @@ describe('the pooled executor', () => {
     expect(calls).toEqual([1, 1, 1]);
   });
 
-  it('still runs a processor whose default export is re-exported from another module', async () => {
+  it('runs a processor whose default export is re-exported, sharing its module state, and says so once in the log', async () => {
     executor = new PooledExecutor(1, { spares: 0 });
-    const first = deserialize(await executor.execute(attemptOf('fresh-instance/reexported.mjs'), recordingHooks())) as Counters;
-    const second = deserialize(await executor.execute(attemptOf('fresh-instance/reexported.mjs'), recordingHooks())) as Counters;
+    const hooks = [recordingHooks(), recordingHooks()];
+    const first = deserialize(await executor.execute(attemptOf('fresh-instance/reexported.mjs'), hooks[0])) as Counters;
+    const second = deserialize(await executor.execute(attemptOf('fresh-instance/reexported.mjs'), hooks[1])) as Counters;
     expect(first.threadId).toBe(second.threadId);
-    expect(second.global).toBe(first.global + 1);
+    expect(second.module).toBe(first.module + 1);
+    expect(hooks[0].logs).toContainEqual({ stream: 'stderr', text: expect.stringMatching(/cannot give .*reexported\.mjs a fresh module instance per attempt \(its default export is re-exported/) });
+    expect(hooks[1].logs).toEqual([]);
   });
 
   it('replaces a thread after N attempts, so 3N attempts use exactly 3 threads of N attempts each', async () => {

@@ -104,7 +104,7 @@ export class RecyclingThreadPool {
         maxYoungGenerationSizeMb: youngGenerationMb(options.memoryLimitMb),
       },
       workerData,
-      env: workerEnv({ reused }),
+      env: workerEnv(),
       loadBalancer: (task, workers) => this.#pick(task, workers),
       recordTiming: false,
     });

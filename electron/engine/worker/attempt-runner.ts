@@ -38,7 +38,7 @@ export async function runAttempt(task: WorkerTask, io: RunnerIo): Promise<Attemp
 
     let processor: unknown;
     try {
-      processor = await loadProcessor(task.processor, { fresh: io.freshImport === true, attemptId: task.attemptId });
+      processor = await loadProcessor(task.processor, { fresh: io.freshImport === true });
     } catch (err) {
       return fail(importFailed(err, task.processor));
     }

@@ -1,5 +1,5 @@
 import { pathToFileURL } from 'node:url';
-import { FRESH_QUERY, INSTANCE_QUERY, freshModuleHooksInstalled } from './fresh-module-hooks.ts';
+import { INSTANCE_QUERY, freshModuleHooksInstalled } from './fresh-module-hooks.ts';
 
 /** Runs a processor module's body once more and resolves to its default export (see instance-factory.ts). */
 type InstanceFactory = () => Promise<unknown>;
@@ -16,34 +16,46 @@ function fileUrlOf(path: string): string {
   return url;
 }
 
-/** Instance factories per processor URL in this thread; null: the processor cannot be rewritten. */
-const factories = new Map<string, InstanceFactory | null>();
+/** A processor's instance factory in this thread, or why it has none. */
+type FactoryOrReason = { factory: InstanceFactory } | { reason: string };
+const factories = new Map<string, FactoryOrReason>();
 
-async function factoryOf(url: string): Promise<InstanceFactory | null> {
-  let factory = factories.get(url);
-  if (factory !== undefined) return factory;
+/** The processor's instance factory; undefined when loading it threw (a dependency that does not load…). */
+async function factoryOf(url: string): Promise<FactoryOrReason | undefined> {
+  let found = factories.get(url);
+  if (found) return found;
   try {
-    const exported = ((await import(`${url}${INSTANCE_QUERY}`)) as { default?: unknown }).default;
-    factory = typeof exported === 'function' ? (exported as InstanceFactory) : null;
+    const mod = (await import(`${url}${INSTANCE_QUERY}`)) as { default?: unknown; reason?: string };
+    found = typeof mod.default === 'function' ? { factory: mod.default as InstanceFactory } : { reason: mod.reason ?? 'unknown' };
   } catch {
-    // A dependency that does not load, say: the fallback import below reports it as it would anyway.
-    factory = null;
+    return undefined; // the plain import reports the same problem, as it would without pooling
   }
-  factories.set(url, factory);
-  return factory;
+  factories.set(url, found);
+  return found;
 }
+
+/** Processors this thread already warned about (once per thread is enough to be seen). */
+const warned = new Set<string>();
 
 /**
  * The default export of a processor module for one attempt. `fresh` (a worker that runs many attempts):
- * a new instance of the module, so its module-level state starts clean; normally from the processor's
- * instance factory (a function call), else by importing it under a new URL (a new module, ~60 µs and
- * never freed). Otherwise the module is imported as it is: a single-use worker is fresh already.
- * Throws what loading or evaluating the module threw.
+ * a new instance of the module from its instance factory, so its module-level state starts clean. A
+ * processor that cannot be rewritten into one is imported as it is, shared by the attempts on this
+ * thread, and the first attempt that does so says so in its log. Not `fresh` (a single-use worker, fresh
+ * already): imported as it is. Throws what loading or evaluating the module threw.
  */
-export async function loadProcessor(path: string, opts: { fresh: boolean; attemptId: string }): Promise<unknown> {
+export async function loadProcessor(path: string, opts: { fresh: boolean }): Promise<unknown> {
   const url = fileUrlOf(path);
-  if (!opts.fresh) return ((await import(url)) as { default?: unknown }).default;
-  const factory = freshModuleHooksInstalled() ? await factoryOf(url) : null;
-  if (factory) return factory();
-  return ((await import(`${url}${FRESH_QUERY}${encodeURIComponent(opts.attemptId)}`)) as { default?: unknown }).default;
+  const found = opts.fresh && freshModuleHooksInstalled() ? await factoryOf(url) : undefined;
+  if (found && 'factory' in found) return found.factory();
+  const processor = ((await import(url)) as { default?: unknown }).default;
+  // Warn only about a processor that will run: a module that does not load fails the attempt anyway.
+  if (found && typeof processor === 'function' && !warned.has(url)) {
+    warned.add(url);
+    console.warn(
+      `dproc: isolation "pooled" cannot give ${path} a fresh module instance per attempt (${found.reason}); ` +
+        'its module-level state is shared by the attempts that run on the same worker thread. Use isolation "thread" if that matters.',
+    );
+  }
+  return processor;
 }
