@@ -38,11 +38,8 @@ function failure(outcome: AttemptOutcome): { code: string; message: string } {
 }
 
 describe('runAttempt', () => {
-  it('imports a fresh processor module for every attempt, even in the same thread', async () => {
-    const file = processorFile('counter.mjs', 'let n = 0; export default () => ++n;');
-    const outputs = [await run(file), await run(file), await run(file)];
-    expect(outputs.map((outcome) => (outcome.ok ? deserialize(outcome.output) : null))).toEqual([1, 1, 1]);
-  });
+  // A fresh instance per attempt in a reused thread needs the loader hooks a pooled thread installs:
+  // test/integration/executors-pooled.test.ts checks it on real threads.
 
   it('imports the processor plainly in a single-use worker (the worker itself is what is fresh)', async () => {
     const file = processorFile('plain-counter.mjs', 'let n = 0; export default () => ++n;');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { toInstanceFactory } from '../../electron/engine/worker/instance-factory.ts';
+import { INSTANCE_FACTORY_MARK, toInstanceFactory } from '../../electron/engine/worker/instance-factory.ts';
 
 // The rewrite that gives pooled attempts a fresh processor instance per call. Each case evaluates the
 // rewritten source as a real ES module (a data: URL) and calls its factory, as a pooled thread does.
@@ -78,6 +78,12 @@ describe('toInstanceFactory', () => {
       stack = (err as Error).stack ?? '';
     }
     expect(stack).toMatch(/:6:\d+\)?\n/);
+  });
+
+  it('marks the module as a factory, so a processor served unrewritten is never taken for one', async () => {
+    const rewritten = toInstanceFactory(`export default () => 'ok';`)!;
+    const mod = (await import(`data:text/javascript,${encodeURIComponent(rewritten)}`)) as Record<string, unknown>;
+    expect(mod[INSTANCE_FACTORY_MARK]).toBe(true);
   });
 
   it('accepts a hashbang line', async () => {

@@ -9,6 +9,12 @@ import { parse } from 'acorn';
 // hoisted out of the factory (ESM hoists them anyway), so imported modules are shared, exactly as with
 // a fresh import. Lines are kept where they were, so stack traces point at the processor's own lines.
 
+/**
+ * Exported `true` by every factory module, so that a loader that ignored the rewrite (and served the
+ * processor itself) is never mistaken for one: the processor would be called as its own factory.
+ */
+export const INSTANCE_FACTORY_MARK = 'isDprocInstanceFactory';
+
 /** Name of the binding the factory stores the processor's default export in. */
 const DEFAULT_BINDING = '__dprocDefault';
 
@@ -126,6 +132,7 @@ export function toInstanceFactory(source: string): string | null {
     `export default async function dprocProcessorInstance() { let ${DEFAULT_BINDING};` +
     out +
     `\n;return ${result};\n}\n` +
+    `export const ${INSTANCE_FACTORY_MARK} = true;\n` +
     hoisted.join('\n') +
     '\n'
   );

@@ -1,5 +1,6 @@
 import { pathToFileURL } from 'node:url';
 import { INSTANCE_QUERY, freshModuleHooksInstalled } from './fresh-module-hooks.ts';
+import { INSTANCE_FACTORY_MARK } from './instance-factory.ts';
 
 /** Runs a processor module's body once more and resolves to its default export (see instance-factory.ts). */
 type InstanceFactory = () => Promise<unknown>;
@@ -25,8 +26,9 @@ async function factoryOf(url: string): Promise<FactoryOrReason | undefined> {
   let found = factories.get(url);
   if (found) return found;
   try {
-    const mod = (await import(`${url}${INSTANCE_QUERY}`)) as { default?: unknown; reason?: string };
-    found = typeof mod.default === 'function' ? { factory: mod.default as InstanceFactory } : { reason: mod.reason ?? 'unknown' };
+    const mod = (await import(`${url}${INSTANCE_QUERY}`)) as Record<string, unknown>;
+    if (mod[INSTANCE_FACTORY_MARK] === true && typeof mod.default === 'function') found = { factory: mod.default as InstanceFactory };
+    else found = { reason: typeof mod.reason === 'string' ? mod.reason : 'the module loader did not rewrite it' };
   } catch {
     return undefined; // the plain import reports the same problem, as it would without pooling
   }
