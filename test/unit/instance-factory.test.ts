@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { INSTANCE_FACTORY_MARK, toInstanceFactory } from '../../electron/engine/worker/instance-factory.ts';
+import { toInstanceFactory } from '../../electron/engine/worker/instance-factory.ts';
+import { INSTANCE_FACTORY_MARK } from '../../electron/engine/worker/instance-query.ts';
 
 // The rewrite that gives pooled attempts a fresh processor instance per call. Each case evaluates the
 // rewritten source as a real ES module (a data: URL) and calls its factory, as a pooled thread does.

@@ -1,8 +1,6 @@
 import * as nodeModule from 'node:module';
 import { toInstanceFactory } from './instance-factory.ts';
-
-/** The query under which a processor's instance factory (see instance-factory.ts) is served. */
-export const INSTANCE_QUERY = '?dproc=instance';
+import { INSTANCE_QUERY, freshModuleHooksInstalled, markFreshModuleHooksInstalled } from './instance-query.ts';
 
 interface LoadedSource {
   format: string | null | undefined;
@@ -15,13 +13,6 @@ type RegisterHooks = (hooks: {
 }) => unknown;
 
 type StripTypes = (code: string) => string;
-
-let installed = false;
-
-/** True once the hooks are installed in this thread (the `?dproc=instance` URL means nothing without them). */
-export function freshModuleHooksInstalled(): boolean {
-  return installed;
-}
 
 /** TypeScript → JavaScript with Node's own stripper, without the one-off ExperimentalWarning it prints. */
 function stripTypes(code: string): string {
@@ -59,8 +50,8 @@ function factorySource(loaded: LoadedSource): string {
  */
 export function installFreshModuleHooks(): void {
   const registerHooks = (nodeModule as unknown as { registerHooks?: RegisterHooks }).registerHooks;
-  if (installed || typeof registerHooks !== 'function') return;
-  installed = true;
+  if (freshModuleHooksInstalled() || typeof registerHooks !== 'function') return;
+  markFreshModuleHooksInstalled();
   registerHooks({
     resolve(specifier, context, next) {
       if (specifier.startsWith('file:') && specifier.endsWith(INSTANCE_QUERY)) return { url: specifier, shortCircuit: true };

@@ -1,4 +1,5 @@
 import { parse } from 'acorn';
+import { INSTANCE_FACTORY_MARK } from './instance-query.ts';
 
 // A pooled thread must give every attempt a fresh instance of its processor module (module-level state
 // starts clean) without paying for a new ES module per attempt: creating, linking and evaluating one
@@ -8,12 +9,6 @@ import { parse } from 'acorn';
 // `const`, `var`, functions and classes, as a fresh module instance would have. Import declarations are
 // hoisted out of the factory (ESM hoists them anyway), so imported modules are shared, exactly as with
 // a fresh import. Lines are kept where they were, so stack traces point at the processor's own lines.
-
-/**
- * Exported `true` by every factory module, so that a loader that ignored the rewrite (and served the
- * processor itself) is never mistaken for one: the processor would be called as its own factory.
- */
-export const INSTANCE_FACTORY_MARK = 'isDprocInstanceFactory';
 
 /** Name of the binding the factory stores the processor's default export in. */
 const DEFAULT_BINDING = '__dprocDefault';

@@ -1,6 +1,5 @@
 import { pathToFileURL } from 'node:url';
-import { INSTANCE_QUERY, freshModuleHooksInstalled } from './fresh-module-hooks.ts';
-import { INSTANCE_FACTORY_MARK } from './instance-factory.ts';
+import { INSTANCE_FACTORY_MARK, INSTANCE_QUERY, freshModuleHooksInstalled } from './instance-query.ts';
 
 /** Runs a processor module's body once more and resolves to its default export (see instance-factory.ts). */
 type InstanceFactory = () => Promise<unknown>;

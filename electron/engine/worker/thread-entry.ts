@@ -12,11 +12,11 @@ import type { AbortNotice, SideBatch, ThreadOutcome, ThreadWorkerData, WorkerTas
 // (ERR_REQUIRE_ASYNC_MODULE), so piscina loads it with import(), which survives termination.
 const { AbortRegistry } = await import('./abort-listener.ts');
 const { runAttempt } = await import('./attempt-runner.ts');
-const { installFreshModuleHooks } = await import('./fresh-module-hooks.ts');
 
 const aborts = new AbortRegistry();
 const { abortChannel, reused } = workerData as ThreadWorkerData;
-if (reused) installFreshModuleHooks();
+// Only a reused thread needs the hooks, and with them the rewriter (acorn): a single-use one starts lighter.
+if (reused) (await import('./fresh-module-hooks.ts')).installFreshModuleHooks();
 const channel = new BroadcastChannel(abortChannel);
 channel.onmessage = (event) => aborts.notice(event.data as AbortNotice);
 // Piscina terminates idle workers itself; the channel must not keep one alive.
