@@ -1,5 +1,5 @@
 // Experiment: `pooled` with each processor imported once per thread (bench/fixtures/once-per-thread-entry.ts)
-// beside the engine as it is (a fresh, cache-busted import per attempt): throughput of the 10,001-task
+// beside the engine as it is (a fresh instance per attempt, from the processor's instance factory): throughput of the 10,001-task
 // job of bench measurement 1, then peak RSS of the 100,001-task job of measurement 3 (--memory).
 //
 //   node bench/experiments/pooled-import.ts [--reps 3] [--memory]
@@ -22,7 +22,7 @@ const once: ExecutorFactory = (kind, c) => createExecutor(kind, c, { pooled: { e
 
 const plan = fanInPlan(10_000, { isolation: 'pooled' });
 const variants: [string, RunJobOptions][] = [
-  ['as is: fresh import per attempt, RunStore', { concurrency: 2 }],
+  ['as is: fresh instance per attempt, RunStore', { concurrency: 2 }],
   ['import once per thread, RunStore', { concurrency: 2, executorFactory: once }],
   ['import once per thread, journal in memory', { concurrency: 2, executorFactory: once, journal: 'memory' }],
 ];
