@@ -1,4 +1,5 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deserialize } from 'node:v8';
@@ -74,6 +75,24 @@ describe('the pooled executor', () => {
     expect(second.module).toBe(first.module + 1);
     expect(hooks[0].logs).toContainEqual({ stream: 'stderr', text: expect.stringMatching(/cannot give .*reexported\.mjs a fresh module instance per attempt \(its default export is re-exported/) });
     expect(hooks[1].logs).toEqual([]);
+  });
+
+  it('starts a big pool gradually and still runs every attempt; a cancelled attempt that waited never runs', async () => {
+    // 24 threads is above what a pool starts at once on this machine (at most 2 × cores, at least 4).
+    const osThreads = () => readdirSync('/proc/self/task').length;
+    const before = osThreads();
+    executor = new PooledExecutor(24);
+    const marker = join(scratch, 'never-started.json');
+    const waiting = recordingHooks();
+    const all = Array.from({ length: 48 }, (_, i) => executor!.execute(attemptOf('echo.mjs', { input: i }), recordingHooks()));
+    // Threads started right away: the first batch and one per attempt it could not place, not all 24.
+    expect(osThreads() - before).toBeLessThanOrEqual(2 * Math.max(4, 2 * availableParallelism()));
+    const cancelled = executor.execute(attemptOf('hangs.mjs', { input: { startedFile: marker } }), waiting);
+    waiting.controller.abort(new Error('cancelled while waiting'));
+    expect((await rejectionOf(cancelled)).code).toBe(ERROR_CODES.CANCELLED);
+    const outputs = await Promise.all(all);
+    expect(outputs.map((o) => (deserialize(o) as { input: number }).input)).toEqual(Array.from({ length: 48 }, (_, i) => i));
+    expect(existsSync(marker)).toBe(false);
   });
 
   it('replaces a thread after N attempts, so 3N attempts use exactly 3 threads of N attempts each', async () => {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { DprocError, ERROR_CODES } from '../../../shared/errors.ts';
 import { BroadcastChannel } from 'node:worker_threads';
@@ -8,6 +9,7 @@ import { isSideBatch, type AbortNotice, type ThreadOutcome, type ThreadWorkerDat
 import { cancelled, describeReason, fromThreadFailure, fromWire, interrupted } from './attempt-errors.ts';
 import { AttemptRouter } from './attempt-router.ts';
 import type { AttemptHooks, AttemptRequest } from './executor.ts';
+import { BootThrottle } from './boot-throttle.ts';
 import { keepAliveWhile } from './keep-alive.ts';
 import { workerEnv } from './worker-env.ts';
 
@@ -36,6 +38,12 @@ export interface ThreadPoolOptions {
 function youngGenerationMb(memoryLimitMb: number): number {
   return Math.min(16, Math.max(2, Math.floor(memoryLimitMb / 4)));
 }
+
+/**
+ * Threads a pool starts at once. A bigger pool starts the rest as attempts need them, this many at a
+ * time (see BootThrottle): a thread takes ~50 ms of CPU to boot, and more at once only slows them all.
+ */
+const BOOT_AT_ONCE = Math.max(4, 2 * availableParallelism());
 
 /** The part of piscina's worker handle our load balancer reads. */
 interface BalancedWorker {
@@ -79,6 +87,7 @@ export class RecyclingThreadPool {
   readonly #router = new AttemptRouter();
   readonly #threads = new Map<number, ThreadState>();
   readonly #abortChannel: BroadcastChannel;
+  readonly #throttle: BootThrottle;
   /** Interrupts for attempts not yet settled, used by close(). */
   readonly #pending = new Map<string, () => void>();
   #closed = false;
@@ -94,10 +103,14 @@ export class RecyclingThreadPool {
     const workerData: ThreadWorkerData = { abortChannel: `dproc-abort-${randomUUID()}`, reused };
     this.#abortChannel = new BroadcastChannel(workerData.abortChannel);
     this.#abortChannel.unref();
+    const gradual = options.threads > BOOT_AT_ONCE;
+    this.#throttle = new BootThrottle(gradual ? BOOT_AT_ONCE : Infinity);
     this.#pool = new Piscina({
       filename: options.entry.href,
-      minThreads: options.threads,
+      minThreads: gradual ? BOOT_AT_ONCE : options.threads,
       maxThreads: options.threads,
+      // A started thread stays (piscina would otherwise end idle threads above minThreads).
+      idleTimeout: Infinity,
       concurrentTasksPerWorker: 1,
       resourceLimits: {
         maxOldGenerationSizeMb: options.memoryLimitMb,
@@ -115,7 +128,12 @@ export class RecyclingThreadPool {
     // threw while idle). Piscina already replaces the thread and no attempt is affected; without a
     // listener, this event would crash the coordinator.
     this.#pool.on('error', () => {});
-    this.#pool.on('workerDestroy', (worker: BalancedWorker) => this.#threads.delete(worker.id));
+    // Piscina announces a thread when it is ready (the first BOOT_AT_ONCE at once, as it starts them).
+    this.#pool.on('workerCreate', () => this.#throttle.threadReady());
+    this.#pool.on('workerDestroy', (worker: BalancedWorker) => {
+      this.#threads.delete(worker.id);
+      this.#throttle.threadGone();
+    });
   }
 
   /** Runs one attempt on a thread of this pool. */
@@ -141,12 +159,13 @@ export class RecyclingThreadPool {
       return true;
     };
     const tag: DispatchTag = { dispatched: false };
+    let withdraw = (): boolean => false;
     const onAbort = (): void => {
       if (!settle()) return;
       this.#router.drop(id);
       reject(cancelled(request, hooks.signal.reason));
-      // Still queued: unqueue it now, so a cancelled attempt never starts.
-      if (!tag.dispatched) return kill.abort();
+      // Still queued (here or in piscina): unqueue it now, so a cancelled attempt never starts.
+      if (!tag.dispatched) return void (withdraw() || kill.abort());
       // Running: tell ctx.signal, then terminate the thread if the processor has not stopped by itself.
       const notice: AbortNotice = { attemptId: id, reason: describeReason(hooks.signal.reason) };
       this.#abortChannel.postMessage(notice);
@@ -161,8 +180,9 @@ export class RecyclingThreadPool {
     });
     this.#router.register(id, hooks);
 
-    this.#pool.run({ ...request, [Piscina.queueOptionsSymbol]: tag }, { signal: kill.signal }).then(
+    const submit = (): void => void this.#pool.run({ ...request, [Piscina.queueOptionsSymbol]: tag }, { signal: kill.signal }).then(
       (outcome) => {
+        this.#throttle.left();
         clearTimeout(grace);
         const end = (): void => {
           this.#afterAttempt(outcome);
@@ -176,12 +196,14 @@ export class RecyclingThreadPool {
         else end();
       },
       (err: unknown) => {
+        this.#throttle.left();
         clearTimeout(grace);
         if (!settle()) return;
         this.#router.drop(id);
         reject(fromThreadFailure(err, request));
       },
     );
+    withdraw = this.#throttle.admit(submit);
     return promise;
   }
 
@@ -190,6 +212,7 @@ export class RecyclingThreadPool {
     if (this.#closed) return;
     this.#closed = true;
     for (const interrupt of [...this.#pending.values()]) interrupt();
+    this.#throttle.close();
     this.#abortChannel.close();
     await keepAliveWhile(this.#pool.destroy());
   }
