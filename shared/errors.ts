@@ -64,15 +64,18 @@ export interface ErrorInfo {
   message: string;
   code?: string;
   stack?: string;
+  /** The `code` of what the processor itself threw, when it was a string (e.g. 'ENOENT'). */
+  processorCode?: string;
 }
 
 /** Turns anything thrown into an ErrorInfo without losing its code or stack. */
 export function toErrorInfo(err: unknown): ErrorInfo {
   if (err && typeof err === 'object') {
-    const e = err as { message?: unknown; code?: unknown; stack?: unknown };
+    const e = err as { message?: unknown; code?: unknown; stack?: unknown; processorCode?: unknown };
     const info: ErrorInfo = { message: typeof e.message === 'string' ? e.message : String(err) };
     if (typeof e.code === 'string') info.code = e.code;
     if (typeof e.stack === 'string') info.stack = e.stack;
+    if (typeof e.processorCode === 'string') info.processorCode = e.processorCode;
     return info;
   }
   return { message: String(err) };

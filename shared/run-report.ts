@@ -14,7 +14,7 @@ export interface RunReport {
     id: string;
     name: string;
     state: TaskState;
-    attempts: { attempt: number; state: AttemptState; startedAt: string; finishedAt?: string; error?: { message: string; code?: string } }[];
+    attempts: { attempt: number; state: AttemptState; startedAt: string; finishedAt?: string; error?: { message: string; code?: string; processorCode?: string } }[];
     output?: unknown;
   }[];
   /** The output of the single sink task, or an object keyed by sink id when there are several. */
@@ -52,7 +52,7 @@ export function buildRunReport(snapshot: RunSnapshot, outputs: ReadonlyMap<strin
           state: a.state,
           startedAt: iso(a.startedAt)!,
           finishedAt: iso(a.finishedAt),
-          ...(a.error ? { error: { message: a.error.message, ...(a.error.code ? { code: a.error.code } : {}) } } : {}),
+          ...(a.error ? { error: { message: a.error.message, ...(a.error.code ? { code: a.error.code } : {}), ...(a.error.processorCode ? { processorCode: a.error.processorCode } : {}) } } : {}),
         })),
         ...(outputs.has(id) ? { output: outputs.get(id) } : {}),
       };

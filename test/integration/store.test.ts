@@ -10,6 +10,7 @@ import { DEFAULT_TASK_SETTINGS, type JobPlan } from '../../shared/job-schema.ts'
 import type { RunSnapshot } from '../../shared/snapshot.ts';
 import { TASK_STATES, type TaskState } from '../../shared/states.ts';
 import type { CoordinatorStore } from '../../electron/engine/coordinator/coordinator.ts';
+import { currentOwner, processStartTicks } from '../../electron/engine/store/liveness.ts';
 import { RunStore } from '../../electron/engine/store/run-store.ts';
 import { SQL } from '../../electron/engine/store/statements.ts';
 import type { OwnerLivenessCheck } from '../../electron/engine/store/types.ts';
@@ -289,6 +290,30 @@ describe('RunStore ownership', () => {
     await new Promise((r) => child.once('spawn', r));
     return child.pid!;
   }
+
+  it('shows a run whose owner pid now belongs to a later process (a recycled pid) as INTERRUPTED, and lets it be claimed', async () => {
+    const store = openStore();
+    store.createRun(created('r1'));
+    const pid = await livePid();
+    // As recorded by an owner that started before the process that has this pid now.
+    store.claimRun('r1', { pid, host: hostname(), started: processStartTicks(pid)! - 1 });
+    expect(store.getRunSummary('r1').state).toBe('INTERRUPTED');
+    store.claimRun('r1', currentOwner());
+    expect(store.getRunSummary('r1').owner).toEqual({ pid: process.pid, host: hostname(), started: processStartTicks(process.pid) });
+  });
+
+  it('opens a store of the first schema (no owner start time) and keeps its runs', () => {
+    const first = openStore();
+    first.createRun(created('r1'));
+    first.close();
+    const db = new DatabaseSync(join(dir, 'dproc.db'));
+    db.exec('ALTER TABLE runs DROP COLUMN owner_started; PRAGMA user_version = 1;');
+    db.close();
+    const store = openStore();
+    expect(store.listRuns().map((r) => r.runId)).toEqual(['r1']);
+    store.claimRun('r1', me());
+    expect(store.getRunSummary('r1').owner).toMatchObject({ pid: process.pid });
+  });
 
   it('shows a RUNNING run whose owner process has exited as INTERRUPTED, without writing it', async () => {
     const store = openStore();

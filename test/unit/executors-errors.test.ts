@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ERROR_CODES, toErrorInfo } from '../../shared/errors.ts';
-import { cancelled, fromChildExit, fromThreadFailure } from '../../electron/engine/executors/attempt-errors.ts';
+import { cancelled, fromChildExit, fromThreadFailure, fromWire } from '../../electron/engine/executors/attempt-errors.ts';
 import { processorThrew } from '../../electron/engine/worker/runner-errors.ts';
 import { attemptOf } from '../fixtures/processors/harness.ts';
 
@@ -42,6 +42,12 @@ describe('attempt error mapping', () => {
     const wire = processorThrew(thrown);
     expect(wire).toMatchObject({ code: ERROR_CODES.PROCESSOR_THREW, message: 'no such file', processorCode: 'ENOENT' });
     expect(wire.stack).toBe(thrown.stack);
+  });
+
+  it("carries the processor's own code into the journal's ErrorInfo (toErrorInfo of the executor's error)", () => {
+    const wire = processorThrew(Object.assign(new Error('no such file'), { code: 'ENOENT' }));
+    const info = toErrorInfo(fromWire(wire, request));
+    expect(info).toMatchObject({ code: ERROR_CODES.PROCESSOR_THREW, processorCode: 'ENOENT', message: 'no such file' });
   });
 
   it('renders a thrown non-Error readably', () => {

@@ -10,6 +10,7 @@ import type { RunSnapshot } from '../../../shared/snapshot.ts';
 import type { IsolationLevel, TaskState } from '../../../shared/states.ts';
 import type { Executor } from '../executors/executor.ts';
 import { packOutputs } from '../worker/packed-outputs.ts';
+import { currentOwner } from '../store/liveness.ts';
 import { newAttemptId } from './attempt-id.ts';
 import { RunJournal, type JournalStore } from './journal.ts';
 import { ReadyQueue } from './ready-queue.ts';
@@ -240,7 +241,7 @@ export class Coordinator {
   // ---- scheduling ----
 
   private claim(resumed: boolean): void {
-    this.deps.store.claimRun(this.runId, { pid: process.pid, host: hostname() });
+    this.deps.store.claimRun(this.runId, currentOwner());
     this.emit({ type: 'run.started', at: Date.now(), pid: process.pid, host: hostname(), resumed });
   }
 

@@ -239,7 +239,7 @@ export class RunStore {
       if (!head) throw this.#runNotFound(runId);
       const current = ownerOf(head);
       if (current && !sameOwner(current, owner) && this.#isOwnerAlive(current)) throw this.#runActive(runId, current);
-      this.#stmts.setOwner.run(owner.pid, owner.host, head.key);
+      this.#stmts.setOwner.run(owner.pid, owner.host, owner.started ?? null, head.key);
     });
   }
 
@@ -252,7 +252,7 @@ export class RunStore {
       const head = this.#stmts.selectHead.get(runId) as HeadRow | undefined;
       const current = head && ownerOf(head);
       if (!head || !current || !sameOwner(current, owner)) return false;
-      this.#stmts.setOwner.run(null, null, head.key);
+      this.#stmts.setOwner.run(null, null, null, head.key);
       return true;
     });
   }
@@ -292,7 +292,7 @@ export class RunStore {
     if (this.#isOwnerAlive(owner)) throw this.#runActive(runId, owner);
   }
 
-  #derivedState(state: RunState, row: Pick<RunRow, 'owner_pid' | 'owner_host'>): RunState {
+  #derivedState(state: RunState, row: Pick<RunRow, 'owner_pid' | 'owner_host' | 'owner_started'>): RunState {
     if (!LIVE_STATES.has(state)) return state;
     const owner = ownerOf(row);
     return owner && this.#isOwnerAlive(owner) ? state : 'INTERRUPTED';
@@ -328,12 +328,13 @@ export class RunStore {
   }
 }
 
-function ownerOf(row: Pick<RunRow, 'owner_pid' | 'owner_host'>): RunOwner | undefined {
-  return row.owner_pid === null || row.owner_host === null ? undefined : { pid: row.owner_pid, host: row.owner_host };
+function ownerOf(row: Pick<RunRow, 'owner_pid' | 'owner_host' | 'owner_started'>): RunOwner | undefined {
+  if (row.owner_pid === null || row.owner_host === null) return undefined;
+  return { pid: row.owner_pid, host: row.owner_host, ...(row.owner_started !== null ? { started: row.owner_started } : {}) };
 }
 
 function sameOwner(a: RunOwner, b: RunOwner): boolean {
-  return a.pid === b.pid && a.host === b.host;
+  return a.pid === b.pid && a.host === b.host && (a.started === undefined || b.started === undefined || a.started === b.started);
 }
 
 function toEvent(row: EventRow): JournaledEvent {

@@ -48,6 +48,8 @@ const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (run_key, task_id)
   );
   `,
+  // The owner's start time, so that a recycled pid is not taken for the owner (see store/liveness.ts).
+  `ALTER TABLE runs ADD COLUMN owner_started INTEGER;`,
 ];
 
 /** The schema version this build reads and writes, kept in PRAGMA user_version. */

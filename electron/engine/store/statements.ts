@@ -15,10 +15,11 @@ export interface RunRow {
   last_seq: number;
   owner_pid: number | null;
   owner_host: string | null;
+  owner_started: number | null;
 }
 
 /** The part of a run row that every write reads: the seq counter and the owner. */
-export type HeadRow = Pick<RunRow, 'key' | 'last_seq' | 'owner_pid' | 'owner_host'>;
+export type HeadRow = Pick<RunRow, 'key' | 'last_seq' | 'owner_pid' | 'owner_host' | 'owner_started'>;
 
 /** A journal row: enough to rebuild the event. */
 export interface EventRow {
@@ -40,8 +41,8 @@ export const SQL = {
   touchRun: 'UPDATE runs SET last_seq = ?, updated_at = ? WHERE key = ?',
   summarizeRun: `UPDATE runs SET last_seq = ?, updated_at = ?, state = ?, counts = ?, finished_at = ?
                  WHERE key = ?`,
-  setOwner: 'UPDATE runs SET owner_pid = ?, owner_host = ? WHERE key = ?',
-  selectHead: 'SELECT key, last_seq, owner_pid, owner_host FROM runs WHERE run_id = ?',
+  setOwner: 'UPDATE runs SET owner_pid = ?, owner_host = ?, owner_started = ? WHERE key = ?',
+  selectHead: 'SELECT key, last_seq, owner_pid, owner_host, owner_started FROM runs WHERE run_id = ?',
   selectRun: 'SELECT * FROM runs WHERE run_id = ?',
   hasRun: 'SELECT 1 AS found FROM runs WHERE run_id = ?',
   listRuns: 'SELECT * FROM runs ORDER BY created_at DESC, key DESC LIMIT ?',

@@ -5,6 +5,11 @@ import type { RunState, TaskState } from '../../../shared/states.ts';
 export interface RunOwner {
   pid: number;
   host: string;
+  /**
+   * When the process started (Linux: clock ticks since boot, from /proc), if known: tells the owner
+   * apart from a later process that was given the same pid.
+   */
+  started?: number;
 }
 
 /** Tells whether an owner process still exists; injectable so tests need not race real pids. */

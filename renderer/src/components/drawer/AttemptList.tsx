@@ -22,7 +22,7 @@ export function AttemptList({ task }: { task: TaskSnapshot }) {
               </div>
               {a.error && (
                 <div className="attempts__error" data-testid="attempt-error">
-                  {a.error.code && <code>{a.error.code}</code>} {a.error.message}
+                  {a.error.code && <code>{a.error.code}</code>} {a.error.processorCode && <code data-testid="processor-code">{a.error.processorCode}</code>} {a.error.message}
                   {a.error.stack && (
                     <details>
                       <summary>Stack trace</summary>
