@@ -123,6 +123,23 @@ describe('RunStore journal', () => {
     expect(store.getRunSummary('r1').counts.BLOCKED).toBe(3);
   });
 
+  it('drops the output of a task that is reset, unless it completes again after the reset', () => {
+    const store = openStore();
+    store.createRun(created('r1'));
+    const done = (taskId: string, attemptId: string): RunEvent => ({ type: 'attempt.succeeded', at: 2_000, taskId, attemptId });
+    const reset = (taskId: string): RunEvent => ({ type: 'task.reset', at: 2_000, taskId, by: 'user' });
+    store.append('r1', [done('a', 'a1'), done('b', 'b1')], [{ taskId: 'a', attemptId: 'a1', bytes: bytes('A') }, { taskId: 'b', attemptId: 'b1', bytes: bytes('B') }]);
+    store.append('r1', [reset('a')]);
+    expect(store.getOutput('r1', 'a')).toBeUndefined();
+    // In one batch: b completes again and is then reset (no output); c is reset, then completes (output).
+    store.append('r1', [done('b', 'b2'), reset('b'), reset('c'), done('c', 'c1')], [
+      { taskId: 'b', attemptId: 'b2', bytes: bytes('B2') },
+      { taskId: 'c', attemptId: 'c1', bytes: bytes('C') },
+    ]);
+    expect(store.getOutput('r1', 'b')).toBeUndefined();
+    expect(text(store.getOutput('r1', 'c'))).toBe('C');
+  });
+
   it('keeps one current output per task: a later append replaces it', () => {
     const store = openStore();
     store.createRun(created('r1'));

@@ -123,7 +123,7 @@ export class RunStore {
     for (const e of events) {
       if (e.type === 'run.created') throw new Error('append: run.created starts a run; use createRun');
     }
-    const { insertEvent, upsertOutput, selectHead, summarizeRun, touchRun } = this.#stmts;
+    const { insertEvent, upsertOutput, deleteOutput, selectHead, summarizeRun, touchRun } = this.#stmts;
     return this.#write(() => {
       // Read inside the write lock: the counter cannot move under us, and a rollback leaves no gap.
       const head = selectHead.get(runId) as HeadRow | undefined;
@@ -132,13 +132,19 @@ export class RunStore {
       const key = head.key;
       let seq = head.last_seq;
       const journaled: JournaledEvent[] = new Array(events.length);
+      // A task reset (to run again) has no output until it completes again: its old one is dropped, so
+      // nobody reads it as current. Tracked per task to the batch's end, as a reset may follow a success.
+      let resetLast: Set<string> | undefined;
       for (let i = 0; i < events.length; i++) {
         const e = events[i];
         seq += 1;
         insertEvent.run(key, seq, e.type, 'taskId' in e ? e.taskId : null, e.type === 'task.log' ? e.attempt : null, JSON.stringify(e));
         journaled[i] = { ...e, seq };
+        if (e.type === 'task.reset') (resetLast ??= new Set()).add(e.taskId);
+        else if (e.type === 'attempt.succeeded') resetLast?.delete(e.taskId);
       }
       for (const o of outputs) upsertOutput.run(key, o.taskId, o.attemptId, seq, o.bytes);
+      for (const taskId of resetLast ?? []) deleteOutput.run(key, taskId);
       if (summary) {
         summarizeRun.run(seq, Date.now(), summary.state, JSON.stringify(summary.counts), summary.finishedAt ?? null, key);
       } else {

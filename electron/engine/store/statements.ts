@@ -48,6 +48,7 @@ export const SQL = {
   listRuns: 'SELECT * FROM runs ORDER BY created_at DESC, key DESC LIMIT ?',
   selectEvents: `SELECT seq, body FROM events WHERE run_key = ${KEY_OF} AND seq > ? ORDER BY seq`,
   selectOutput: `SELECT bytes FROM outputs WHERE run_key = ${KEY_OF} AND task_id = ?`,
+  deleteOutput: 'DELETE FROM outputs WHERE run_key = ? AND task_id = ?',
   // One statement for any number of ids: the ids travel as a JSON array.
   selectOutputs: `SELECT task_id, bytes FROM outputs
                   WHERE run_key = ${KEY_OF} AND task_id IN (SELECT value FROM json_each(?))`,
