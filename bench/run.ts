@@ -19,14 +19,35 @@ import { speedupSuite } from './suites/speedup.ts';
 import { throughputSuite } from './suites/throughput.ts';
 import { uiSuite } from './suites/ui.ts';
 
-const { values } = parseArgs({
-  options: {
-    json: { type: 'boolean', default: false },
-    reps: { type: 'string', default: '3' },
-    scale: { type: 'string', default: '1' },
-    only: { type: 'string' },
-  },
-});
+const USAGE = `Usage: node bench/run.ts [--json] [--reps N] [--scale F] [--only 1,3]
+
+Measures the engine in one run and prints one table, every target marked PASS or MISS.
+  --json       the same figures as JSON, every sample (progress stays on stderr)
+  --reps N     repetitions of each short measurement (default 3; the median is reported)
+  --scale F    multiplies task counts, for a quick look while developing (default 1)
+  --only LIST  sections to run: 1 throughput, 2 speedup, 3 memory, 4 journal, 5 UI (needs npm run build)
+Exits non-zero only when a measurement crashed, never for a missed target.
+`;
+let parsed;
+try {
+  parsed = parseArgs({
+    options: {
+      json: { type: 'boolean', default: false },
+      reps: { type: 'string', default: '3' },
+      scale: { type: 'string', default: '1' },
+      only: { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+} catch (err) {
+  process.stderr.write(`bench: ${err instanceof Error ? err.message : String(err)}\n\n${USAGE}`);
+  process.exit(2);
+}
+const { values } = parsed;
+if (values.help) {
+  process.stdout.write(USAGE);
+  process.exit(0);
+}
 const reps = Math.max(1, Number.parseInt(values.reps, 10) || 3);
 const scale = Number(values.scale) > 0 ? Number(values.scale) : 1;
 const only = values.only ? new Set(values.only.split(',').map((s) => s.trim())) : undefined;
