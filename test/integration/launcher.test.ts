@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +16,9 @@ beforeAll(() => {
   // A worker thread inherits its process's execArgv: the processor reports what the engine runs with.
   writeFileSync(join(dir, 'probe.mjs'), 'export default () => process.execArgv;\n');
   writeFileSync(join(dir, 'probe.job.yaml'), 'name: probe\ntasks:\n  - id: probe\n    processor: ./probe.mjs\n');
+  // Runs until its attempt is aborted.
+  writeFileSync(join(dir, 'wait.mjs'), "export default (input, ctx) => new Promise((resolve) => ctx.signal.addEventListener('abort', () => resolve('stopped')));\n");
+  writeFileSync(join(dir, 'wait.job.yaml'), 'name: wait\ntasks:\n  - id: wait\n    processor: ./wait.mjs\n');
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -37,6 +40,22 @@ describe('the dproc launcher', () => {
   it('runs the engine with the V8 heap flags when started without them', () => {
     const argv = engineExecArgv();
     for (const flag of flags) expect(argv).toContain(flag);
+  });
+
+  it('forwards SIGINT to the CLI it re-ran when no terminal sent it there: the run is cancelled, exit 130', async () => {
+    const child = spawn(process.execPath, [bin, 'run', join(dir, 'wait.job.yaml'), '--plain', '--data-dir', join(dir, 'data')], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    const started = new Promise<void>((resolve) =>
+      child.stdout.on('data', (d: Buffer) => {
+        stdout += d.toString();
+        if (stdout.includes('-> IN_PROGRESS')) resolve();
+      }),
+    );
+    const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    await started;
+    child.kill('SIGINT');
+    expect(await exited).toBe(130);
+    expect(stdout).toMatch(/Run \S+: CANCELLED/);
   });
 
   it("leaves a heap limit set in NODE_OPTIONS to the user", () => {
