@@ -40,7 +40,8 @@ if (modern && flags.every((flag) => process.execArgv.includes(flag))) {
     process.exit(3);
   }
   const env = process.env.NODE_DISABLE_COMPILE_CACHE || process.env.NODE_COMPILE_CACHE ? process.env : { ...process.env, NODE_COMPILE_CACHE: join(tmpdir(), 'node-compile-cache') };
-  const child = spawn(node, [...flags, entry, ...process.argv.slice(2)], { stdio: 'inherit', env });
+  // The IPC channel is a lifeline: if this process dies, even by SIGKILL, the CLI sees it close and stops.
+  const child = spawn(node, [...flags, entry, ...process.argv.slice(2)], { stdio: ['inherit', 'inherit', 'inherit', 'ipc'], env });
   // Ctrl-C in a terminal reaches both processes (one process group), and a second SIGINT makes the CLI
   // exit at once instead of cancelling cleanly: forward SIGINT only when no terminal sent it to the child.
   const fromTerminal = process.stdin.isTTY || process.stdout.isTTY || process.stderr.isTTY;

@@ -171,6 +171,18 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+/**
+ * When bin/dproc.js re-ran this CLI in a child process, it keeps an IPC channel open to it. If the
+ * launcher dies, even by SIGKILL, the channel closes: stop as on SIGTERM (a run is cancelled, resumable)
+ * instead of running on with no parent.
+ */
+function stopWithLauncher(): void {
+  if (!process.channel) return;
+  process.channel.unref();
+  process.once('disconnect', () => process.kill(process.pid, 'SIGTERM'));
+}
+
 if (import.meta.main) {
+  stopWithLauncher();
   process.exitCode = await main(process.argv.slice(2));
 }

@@ -58,6 +58,22 @@ describe('the dproc launcher', () => {
     expect(stdout).toMatch(/Run \S+: CANCELLED/);
   });
 
+  it('stops the CLI it re-ran when it is killed itself (SIGKILL): the run is cancelled, not left running', async () => {
+    const child = spawn(process.execPath, [bin, 'run', join(dir, 'wait.job.yaml'), '--plain', '--data-dir', join(dir, 'data')], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    // The CLI writes to the same pipe; the stream ends once both processes are gone.
+    const ended = new Promise<void>((resolve) => child.stdout.on('end', resolve));
+    await new Promise<void>((resolve) =>
+      child.stdout.on('data', (d: Buffer) => {
+        stdout += d.toString();
+        if (stdout.includes('-> IN_PROGRESS')) resolve();
+      }),
+    );
+    child.kill('SIGKILL');
+    await ended;
+    expect(stdout).toMatch(/Run \S+: CANCELLED/);
+  });
+
   it("leaves a heap limit set in NODE_OPTIONS to the user", () => {
     const argv = engineExecArgv({ NODE_OPTIONS: '--max-old-space-size=3000' });
     expect(argv.some((a) => a.startsWith('--max-old-space-size'))).toBe(false);
