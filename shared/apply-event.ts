@@ -32,7 +32,8 @@ export function initialSnapshot(event: Extract<RunEvent, { type: 'run.created' }
   const born = Object.freeze({ state: 'BLOCKED' as const, at: event.at });
   const noAttempts = Object.freeze([]) as unknown as AttemptSnapshot[];
   for (const t of event.plan.tasks) {
-    tasks[t.id] = taskSnapshot({
+    tasks[t.id] = taskSnapshot(
+      {
       id: t.id,
       name: t.name,
       blockedBy: t.blockedBy,
@@ -42,7 +43,9 @@ export function initialSnapshot(event: Extract<RunEvent, { type: 'run.created' }
       attempts: noAttempts,
       logCount: 0,
       budgetFrom: 0,
-    });
+      },
+      NO_CHANGES,
+    );
   }
   counts.BLOCKED = event.plan.tasks.length;
   return {
@@ -81,10 +84,9 @@ export function applyEvent(snapshot: RunSnapshot | null, event: RunEvent | Journ
       next.finishedAt = FINAL_RUN_STATES.has(event.state) ? event.at : undefined;
       return next;
     case 'task.queued':
-      return moveTask(next, event.taskId, 'QUEUED', event, (t) => ({ ...t, retryAt: undefined }));
+      return moveTask(next, event.taskId, 'QUEUED', event, () => ({ retryAt: undefined }));
     case 'attempt.started':
       return moveTask(next, event.taskId, 'IN_PROGRESS', event, (t) => ({
-        ...t,
         currentAttemptId: event.attemptId,
         progress: undefined,
         attempts: t.attempts.concat([
@@ -94,12 +96,12 @@ export function applyEvent(snapshot: RunSnapshot | null, event: RunEvent | Journ
     case 'task.progress': {
       const t = next.tasks[event.taskId];
       if (!t || t.state !== 'IN_PROGRESS') return next;
-      next.tasks[event.taskId] = taskSnapshot({ ...t, progress: { done: event.done, total: event.total, message: event.message } });
+      next.tasks[event.taskId] = taskSnapshot(t, { progress: { done: event.done, total: event.total, message: event.message } });
       return next;
     }
     case 'task.log': {
       const t = next.tasks[event.taskId];
-      if (t) next.tasks[event.taskId] = taskSnapshot({ ...t, logCount: t.logCount + 1 });
+      if (t) next.tasks[event.taskId] = taskSnapshot(t, { logCount: t.logCount + 1 });
       return next;
     }
     case 'attempt.succeeded':
@@ -126,7 +128,7 @@ export function applyEvent(snapshot: RunSnapshot | null, event: RunEvent | Journ
         retryAt: undefined,
       }));
     case 'task.upstream_failed':
-      return moveTask(next, event.taskId, 'UPSTREAM_FAILED', event, (t) => ({ ...t, upstreamFailed: event.upstream }));
+      return moveTask(next, event.taskId, 'UPSTREAM_FAILED', event, () => ({ upstreamFailed: event.upstream }));
     case 'task.cancelled':
       return moveTask(next, event.taskId, 'CANCELLED', event, (t) => ({
         ...closeAttempt(t, 'CANCELLED', event.at),
@@ -165,23 +167,26 @@ function moveTask(
   taskId: string,
   to: TaskState,
   event: RunEvent,
-  update: (t: TaskSnapshot) => TaskSnapshot,
+  update: (t: TaskSnapshot) => TaskChanges,
 ): RunSnapshot {
   const t = s.tasks[taskId];
   if (!t) throw new Error(`${event.type}: unknown task "${taskId}"`);
   if (!TASK_TRANSITIONS[t.state].includes(to)) throw new IllegalTransitionError(taskId, t.state, to, event.type);
-  s.tasks[taskId] = taskSnapshot({ ...update(t), state: to, history: t.history.concat([{ state: to, at: event.at }]) });
+  const changes = update(t);
+  changes.state = to;
+  changes.history = t.history.concat([{ state: to, at: event.at }]);
+  s.tasks[taskId] = taskSnapshot(t, changes);
   s.counts = { ...s.counts, [t.state]: s.counts[t.state] - 1 };
   s.counts[to] += 1;
   return s;
 }
 
-/** Ends the task's current attempt if it is still running. */
-function closeAttempt(t: TaskSnapshot, state: AttemptState, at: number, error?: AttemptSnapshot['error']): TaskSnapshot {
+/** The changes that end the task's current attempt, if it is still running (none otherwise). */
+function closeAttempt(t: TaskSnapshot, state: AttemptState, at: number, error?: AttemptSnapshot['error']): TaskChanges {
   const last = t.attempts[t.attempts.length - 1];
-  if (!last || last.state !== 'IN_PROGRESS') return t;
+  if (!last || last.state !== 'IN_PROGRESS') return {};
   const closed = attemptSnapshot({ ...last, state, finishedAt: at, error: error ?? last.error });
-  return { ...t, attempts: t.attempts.slice(0, -1).concat([closed]), currentAttemptId: state === 'INTERRUPTED' || state === 'CANCELLED' ? undefined : t.currentAttemptId };
+  return { attempts: t.attempts.slice(0, -1).concat([closed]), currentAttemptId: state === 'INTERRUPTED' || state === 'CANCELLED' ? undefined : t.currentAttemptId };
 }
 
 // Memory: a 100,000-task run keeps 100,000 of these. Every TaskSnapshot and AttemptSnapshot is built by
@@ -189,24 +194,32 @@ function closeAttempt(t: TaskSnapshot, state: AttemptState, at: number, error?: 
 // grow with concat(), which allocates the exact length, where [...a, x] reserves room for 16 more
 // elements (~145 bytes wasted per array, twice per task).
 
-/** A TaskSnapshot with its fields in the canonical order (absent optional fields are undefined). */
-function taskSnapshot(t: TaskSnapshot): TaskSnapshot {
+/** Fields an event changes on a task; a field present with the value undefined clears it. */
+type TaskChanges = Partial<TaskSnapshot>;
+
+const NO_CHANGES: TaskChanges = Object.freeze({});
+
+/**
+ * `t` with `changes` applied, as one new object with its fields in the canonical order (absent optional
+ * fields are undefined). Built in one step: no intermediate copy per event.
+ */
+function taskSnapshot(t: TaskSnapshot, c: TaskChanges): TaskSnapshot {
   return {
     id: t.id,
     name: t.name,
     blockedBy: t.blockedBy,
     group: t.group,
-    state: t.state,
-    history: t.history,
-    attempts: t.attempts,
-    currentAttemptId: t.currentAttemptId,
-    progress: t.progress,
-    retryAt: t.retryAt,
-    lastError: t.lastError,
-    skippedBy: t.skippedBy,
-    upstreamFailed: t.upstreamFailed,
-    logCount: t.logCount,
-    budgetFrom: t.budgetFrom,
+    state: 'state' in c ? c.state! : t.state,
+    history: 'history' in c ? c.history! : t.history,
+    attempts: 'attempts' in c ? c.attempts! : t.attempts,
+    currentAttemptId: 'currentAttemptId' in c ? c.currentAttemptId : t.currentAttemptId,
+    progress: 'progress' in c ? c.progress : t.progress,
+    retryAt: 'retryAt' in c ? c.retryAt : t.retryAt,
+    lastError: 'lastError' in c ? c.lastError : t.lastError,
+    skippedBy: 'skippedBy' in c ? c.skippedBy : t.skippedBy,
+    upstreamFailed: 'upstreamFailed' in c ? c.upstreamFailed : t.upstreamFailed,
+    logCount: 'logCount' in c ? c.logCount! : t.logCount,
+    budgetFrom: 'budgetFrom' in c ? c.budgetFrom! : t.budgetFrom,
   };
 }
 
