@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { workerEnv } from '../../electron/engine/executors/worker-env.ts';
 import type { MemoryChildResult } from '../memory-child.ts';
 import { progress } from '../lib/measure.ts';
 import { failed, figure, formatNumber, type Row, type Section } from '../lib/report.ts';
@@ -23,8 +24,8 @@ export function runMemoryChild(regions: number, dataDir: string, extraArgs: stri
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [...nodeFlags, script, '--regions', String(regions), '--data-dir', dataDir, ...extraArgs], {
       stdio: ['ignore', 'pipe', 'pipe'],
-      // As bin/dproc.js runs the CLI: from Node's compile cache, so the type stripper is not loaded.
-      env: process.env.NODE_DISABLE_COMPILE_CACHE || process.env.NODE_COMPILE_CACHE ? process.env : { ...process.env, NODE_COMPILE_CACHE: join(tmpdir(), 'node-compile-cache') },
+      // As bin/dproc.js runs the CLI (and the engine its workers): from Node's compile cache.
+      env: workerEnv(),
     });
     let stdout = '';
     let stderr = '';

@@ -1,12 +1,11 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deserialize } from 'node:v8';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ERROR_CODES } from '../../shared/errors.ts';
 import { PooledExecutor } from '../../electron/engine/executors/pooled-executor.ts';
-import { attemptOf, recordingHooks, rejectionOf } from '../fixtures/processors/harness.ts';
+import { attemptOf, recordingHooks, rejectionOf, useScratchDir } from '../fixtures/processors/harness.ts';
 
 // Isolation `pooled`: reused threads, a fresh processor module per attempt, recycled threads.
 
@@ -16,11 +15,7 @@ interface Counters {
   threadId: number;
 }
 
-let scratch: string;
-beforeAll(() => {
-  scratch = mkdtempSync(join(tmpdir(), 'dproc-pooled-'));
-});
-afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+const scratch = useScratchDir('dproc-pooled-');
 
 describe('the pooled executor', () => {
   let executor: PooledExecutor | undefined;
@@ -82,7 +77,7 @@ describe('the pooled executor', () => {
     const osThreads = () => readdirSync('/proc/self/task').length;
     const before = osThreads();
     executor = new PooledExecutor(24);
-    const marker = join(scratch, 'never-started.json');
+    const marker = join(scratch(), 'never-started.json');
     const waiting = recordingHooks();
     const all = Array.from({ length: 48 }, (_, i) => executor!.execute(attemptOf('echo.mjs', { input: i }), recordingHooks()));
     // Threads started right away: the first batch and one per attempt it could not place, not all 24.
@@ -124,7 +119,7 @@ describe('the pooled executor', () => {
 
   it('kills a synchronous infinite loop when the signal fires, so its only thread is free for the next attempt', async () => {
     executor = new PooledExecutor(1, { spares: 0 });
-    const startedFile = join(scratch, 'hang-started.json');
+    const startedFile = join(scratch(), 'hang-started.json');
     const hooks = recordingHooks();
     const hanging = executor.execute(attemptOf('hangs.mjs', { input: { startedFile } }), hooks);
     await vi.waitFor(() => expect(readFileSync(startedFile, 'utf8')).toContain('threadId'), { timeout: 10_000 });

@@ -1,19 +1,14 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { deserialize } from 'node:v8';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ERROR_CODES } from '../../shared/errors.ts';
 import { ThreadExecutor } from '../../electron/engine/executors/thread-executor.ts';
-import { attemptOf, recordingHooks, rejectionOf } from '../fixtures/processors/harness.ts';
+import { attemptOf, recordingHooks, rejectionOf, useScratchDir } from '../fixtures/processors/harness.ts';
 
 // Isolation `thread`: a thread no other attempt has used, for every attempt.
 
-let scratch: string;
-beforeAll(() => {
-  scratch = mkdtempSync(join(tmpdir(), 'dproc-thread-'));
-});
-afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+const scratch = useScratchDir('dproc-thread-');
 
 describe('the thread executor', () => {
   let executor: ThreadExecutor | undefined;
@@ -35,7 +30,7 @@ describe('the thread executor', () => {
   it('kills a synchronous infinite loop when the signal fires, so its only thread is free for the next attempt', async () => {
     // One thread and no spare: the next attempt can only run if the looping thread was really terminated.
     executor = new ThreadExecutor(1, { spares: 0 });
-    const startedFile = join(scratch, 'hang-started.json');
+    const startedFile = join(scratch(), 'hang-started.json');
     const hooks = recordingHooks();
     const hanging = executor.execute(attemptOf('hangs.mjs', { input: { startedFile } }), hooks);
     await vi.waitFor(() => expect(readFileSync(startedFile, 'utf8')).toContain('threadId'), { timeout: 10_000 });

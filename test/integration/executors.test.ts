@@ -1,6 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -11,18 +10,14 @@ import type { IsolationLevel } from '../../shared/states.ts';
 import { createExecutor } from '../../electron/engine/executors/create-executor.ts';
 import type { Executor } from '../../electron/engine/executors/executor.ts';
 import { packOutputs } from '../../electron/engine/worker/packed-outputs.ts';
-import { attemptOf, recordingHooks, rejectionOf } from '../fixtures/processors/harness.ts';
+import { attemptOf, recordingHooks, rejectionOf, useScratchDir } from '../fixtures/processors/harness.ts';
 
 // Behaviour every isolation level shares, run against real threads and real child processes.
 
 const KINDS: IsolationLevel[] = ['thread', 'pooled', 'process'];
 const execFileAsync = promisify(execFile);
 
-let scratch: string;
-beforeAll(() => {
-  scratch = mkdtempSync(join(tmpdir(), 'dproc-executors-'));
-});
-afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+const scratch = useScratchDir('dproc-executors-');
 
 describe.each(KINDS)('the %s executor', (kind) => {
   let executor: Executor;
@@ -95,7 +90,7 @@ describe.each(KINDS)('the %s executor', (kind) => {
   });
 
   it('fails with PROCESSOR_INVALID naming the file when the module does not parse', async () => {
-    const broken = join(scratch, `${kind}-broken.mjs`);
+    const broken = join(scratch(), `${kind}-broken.mjs`);
     writeFileSync(broken, 'export default () => {');
     const error = await rejectionOf(executor.execute(attemptOf('echo.mjs', { processor: broken }), recordingHooks()));
     expect(error.code).toBe(ERROR_CODES.PROCESSOR_INVALID);
@@ -161,7 +156,7 @@ describe.each(KINDS)('the %s executor', (kind) => {
   });
 
   it("lets a cooperative processor see ctx.signal abort with the coordinator's reason", async () => {
-    const markerFile = join(scratch, `${kind}-cooperative.json`);
+    const markerFile = join(scratch(), `${kind}-cooperative.json`);
     const hooks = recordingHooks();
     const running = executor.execute(attemptOf('waits-for-signal.mjs', { input: { markerFile } }), hooks);
     // The processor logs once it is waiting: abort a running attempt, not one still queued.
@@ -210,7 +205,7 @@ describe.each(['thread', 'pooled'] as const)('the %s executor with its only thre
       const busy = recordingHooks();
       const running = executor.execute(attemptOf('waits-for-signal.mjs'), busy);
       await vi.waitFor(() => expect(busy.logs.length).toBeGreaterThan(0), { timeout: 10_000 });
-      const startedFile = join(scratch, `${kind}-queued-started.json`);
+      const startedFile = join(scratch(), `${kind}-queued-started.json`);
       const queuedHooks = recordingHooks();
       const queued = executor.execute(attemptOf('hangs.mjs', { input: { startedFile } }), queuedHooks);
       queuedHooks.controller.abort(new Error('cancelled while queued'));

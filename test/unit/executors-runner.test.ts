@@ -1,24 +1,19 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { deserialize } from 'node:v8';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ERROR_CODES } from '../../shared/errors.ts';
 import { runAttempt } from '../../electron/engine/worker/attempt-runner.ts';
 import type { AttemptOutcome, SideBatch } from '../../electron/engine/worker/protocol.ts';
-import { attemptOf } from '../fixtures/processors/harness.ts';
+import { attemptOf, useScratchDir } from '../fixtures/processors/harness.ts';
 import { packOutputs } from '../../electron/engine/worker/packed-outputs.ts';
 
 // The attempt runner, called in-process: what every worker kind does with one attempt.
 
-let scratch: string;
-beforeAll(() => {
-  scratch = mkdtempSync(join(tmpdir(), 'dproc-runner-'));
-});
-afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+const scratch = useScratchDir('dproc-runner-');
 
 function processorFile(name: string, source: string): string {
-  const file = join(scratch, name);
+  const file = join(scratch(), name);
   writeFileSync(file, source);
   return file;
 }

@@ -1,4 +1,3 @@
-import { hostname } from 'node:os';
 import type { ControlPreview } from '../../../shared/contract.ts';
 import { applyEvent } from '../../../shared/apply-event.ts';
 import { previewControl, type ControlAction } from '../../../shared/controls.ts';
@@ -241,8 +240,9 @@ export class Coordinator {
   // ---- scheduling ----
 
   private claim(resumed: boolean): void {
-    this.deps.store.claimRun(this.runId, currentOwner());
-    this.emit({ type: 'run.started', at: Date.now(), pid: process.pid, host: hostname(), resumed });
+    const owner = currentOwner();
+    this.deps.store.claimRun(this.runId, owner);
+    this.emit({ type: 'run.started', at: Date.now(), pid: owner.pid, host: owner.host, resumed });
   }
 
   /** Rebuilds, from the snapshot, how many unfinished blockers each task has (start and resume). */
