@@ -8,6 +8,11 @@ const electronPkg = { name: 'electron', message: 'only electron/main and electro
 const rendererDir = { group: ['**/renderer/**'], message: 'only the renderer build may import renderer/' };
 const engineDirs = { group: ['**/electron/**', '../electron/**', '../../electron/**'], message: 'the renderer and shared/ talk to the engine through shared/contract.ts only' };
 const reactPkgs = { group: ['react', 'react-dom', 'react/*', 'zustand', '@xyflow/*'], message: 'UI libraries belong in renderer/' };
+// Code that every new worker thread loads takes these through worker/builtins.ts (see why there).
+const workerFacades = ['node:util', 'node:fs', 'node:v8', 'node:url', 'node:os', 'node:path'].map((name) => ({
+  name,
+  message: 'worker code gets this built-in from ./builtins.ts: importing it builds an ESM facade, 2-4 ms in every new thread',
+}));
 
 /** The boundary table of architecture.md, as lint rules. */
 export const boundaries = [
@@ -18,6 +23,11 @@ export const boundaries = [
   {
     files: ['electron/engine/**/*.ts', 'electron/cli/**/*.ts', 'electron/server/**/*.ts', 'electron/api/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', { paths: [electronPkg], patterns: [rendererDir, reactPkgs] }] },
+  },
+  {
+    files: ['electron/engine/worker/**/*.ts'],
+    ignores: ['electron/engine/worker/builtins.ts'],
+    rules: { 'no-restricted-imports': ['error', { paths: [electronPkg, ...workerFacades], patterns: [rendererDir, reactPkgs] }] },
   },
   {
     files: ['electron/main/**/*.ts', 'electron/preload/**/*.ts'],

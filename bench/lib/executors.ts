@@ -5,7 +5,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { serialize } from 'node:v8';
 import type { ExecutorProvider } from '../../electron/engine/coordinator/coordinator.ts';
 import { createExecutor } from '../../electron/engine/executors/create-executor.ts';
-import type { AttemptHooks, AttemptRequest, Executor, ExecutorFactory } from '../../electron/engine/executors/executor.ts';
+import type { AttemptHooks, AttemptRequest, Executor, ExecutorFactory, Forecast } from '../../electron/engine/executors/executor.ts';
 import type { WorkerEntries } from '../../electron/engine/worker/entries.ts';
 import type { IsolationLevel } from '../../shared/states.ts';
 
@@ -27,6 +27,11 @@ export class TimedExecutors implements ExecutorProvider {
     this.#inner = inner;
   }
 
+  /** Passes the coordinator's forecast on, untimed. */
+  forecast(upcoming: Forecast): void {
+    this.#inner.forecast?.(upcoming);
+  }
+
   /** The inner executor for `kind`, behind a timing wrapper. */
   get(kind: IsolationLevel): Executor {
     const executor = this.#inner.get(kind);
@@ -34,6 +39,7 @@ export class TimedExecutors implements ExecutorProvider {
     return {
       kind: executor.kind,
       close: () => executor.close(),
+      expect: (upcoming) => executor.expect?.(upcoming),
       execute(request: AttemptRequest, hooks: AttemptHooks): Promise<Uint8Array> {
         const t0 = performance.now();
         return executor.execute(request, hooks).finally(() => {

@@ -2,12 +2,18 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deserialize } from 'node:v8';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ERROR_CODES } from '../../shared/errors.ts';
 import { ProcessExecutor } from '../../electron/engine/executors/process-executor.ts';
 import { attemptOf, recordingHooks, rejectionOf } from '../fixtures/processors/harness.ts';
 
 // Isolation `process`: a child process per attempt, which also contains native crashes.
+
+/** Pids of this process's live children. */
+function children(): number[] {
+  const list = readFileSync(`/proc/${process.pid}/task/${process.pid}/children`, 'utf8');
+  return list.split(' ').filter(Boolean).map(Number);
+}
 
 function isAlive(pid: number): boolean {
   try {
@@ -84,5 +90,28 @@ describe('the process executor', () => {
     const hooks = recordingHooks();
     await executor.execute(attemptOf('writes-stdout.mjs'), hooks);
     expect(hooks.logs).toContainEqual({ stream: 'stdout', text: 'written past console' });
+  });
+});
+
+describe('the process executor\'s spare children', () => {
+  let executor: ProcessExecutor | undefined;
+  afterEach(async () => {
+    await executor?.close();
+    executor = undefined;
+  });
+
+  it('keeps its spares forked when no forecast comes', async () => {
+    executor = new ProcessExecutor(2);
+    await executor.execute(attemptOf('echo.mjs', { input: 1 }), recordingHooks());
+    await vi.waitFor(() => expect(children()).toHaveLength(2), { timeout: 10_000 });
+  });
+
+  it('forks none ahead while none is forecast, and then as many as forecast', async () => {
+    executor = new ProcessExecutor(2);
+    executor.expect(0);
+    await executor.execute(attemptOf('echo.mjs', { input: 1 }), recordingHooks());
+    await vi.waitFor(() => expect(children()).toHaveLength(0), { timeout: 10_000 });
+    executor.expect(1);
+    await vi.waitFor(() => expect(children()).toHaveLength(1), { timeout: 10_000 });
   });
 });

@@ -1,6 +1,6 @@
 import { serialize } from 'node:v8';
 import { DprocError, ERROR_CODES } from '../../shared/errors.ts';
-import type { AttemptHooks, AttemptRequest, Executor } from '../../electron/engine/executors/executor.ts';
+import type { AttemptHooks, AttemptRequest, Executor, Forecast } from '../../electron/engine/executors/executor.ts';
 import type { ExecutorProvider } from '../../electron/engine/coordinator/coordinator.ts';
 
 /** What a scripted attempt does: return a value, throw, or wait until the test settles it. */
@@ -21,6 +21,8 @@ export interface StartedAttempt {
 export class FakeExecutor implements Executor, ExecutorProvider {
   readonly kind = 'thread' as const;
   readonly started: StartedAttempt[] = [];
+  /** Every forecast the coordinator sent, in order. */
+  readonly forecasts: Forecast[] = [];
   running = 0;
   maxRunning = 0;
   private readonly scripts: Partial<Record<string, Script>>;
@@ -33,6 +35,10 @@ export class FakeExecutor implements Executor, ExecutorProvider {
 
   get(): Executor {
     return this;
+  }
+
+  forecast(upcoming: Forecast): void {
+    this.forecasts.push(upcoming);
   }
 
   execute(req: AttemptRequest, hooks: AttemptHooks): Promise<Uint8Array> {

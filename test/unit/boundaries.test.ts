@@ -20,6 +20,13 @@ describe('process boundaries (architecture.md)', () => {
     expect(await restricted('electron/engine/x.ts', "import { readFile } from 'node:fs/promises';\nimport '../../shared/states.ts';\n")).toEqual([]);
   });
 
+  it('worker code takes the heavy built-ins from worker/builtins.ts, and still may not import electron', async () => {
+    expect(await restricted('electron/engine/worker/x.ts', "import { format } from 'node:util';\n")).toHaveLength(1);
+    expect(await restricted('electron/engine/worker/x.ts', "import { app } from 'electron';\n")).toHaveLength(1);
+    expect(await restricted('electron/engine/worker/x.ts', "import { format } from './builtins.ts';\n")).toEqual([]);
+    expect(await restricted('electron/engine/worker/x.ts', "import { parentPort } from 'node:worker_threads';\n")).toEqual([]);
+  });
+
   it('the renderer may not import node built-ins, electron or the engine', async () => {
     expect(await restricted('renderer/src/x.tsx', "import { readFileSync } from 'node:fs';\n")).toHaveLength(1);
     expect(await restricted('renderer/src/x.ts', "import { ipcRenderer } from 'electron';\n")).toHaveLength(1);

@@ -54,6 +54,33 @@ describe('Coordinator scheduling', () => {
     expect(c.snapshot.state).toBe('COMPLETE');
   });
 
+  it('forecasts the queued attempts that start next, per isolation level, and nothing once the queue is empty', async () => {
+    const ex = new FakeExecutor({}, 'manual');
+    const { deps } = setup(ex);
+    const plan = makePlan([
+      { id: 'a' },
+      { id: 'b' },
+      { id: 'c', isolation: 'process' },
+      { id: 'd' },
+      { id: 'e', isolation: 'pooled' },
+      { id: 'f' },
+    ]);
+    const c = Coordinator.start(plan, { concurrency: 2, onFailure: 'fail' }, deps);
+    // a and b run; of the queue c d e f, the next two (as many as the run's concurrency) are c and d.
+    expect(ex.forecasts).toEqual([{ thread: 1, pooled: 0, process: 1 }]);
+    ex.started[0].resolve('a done');
+    await tick();
+    expect(ex.forecasts.at(-1)).toEqual({ thread: 1, pooled: 1, process: 0 }); // c started: d e next
+    for (let i = 0; i < 20 && c.snapshot.state === 'RUNNING'; i++) {
+      for (const a of ex.started) a.resolve('ok');
+      await tick();
+    }
+    expect(c.snapshot.state).toBe('COMPLETE');
+    expect(ex.forecasts.at(-1)).toEqual({ thread: 0, pooled: 0, process: 0 });
+    // Sent only when it changed.
+    for (let i = 1; i < ex.forecasts.length; i++) expect(ex.forecasts[i]).not.toEqual(ex.forecasts[i - 1]);
+  });
+
   it('retries a failing attempt with exponential backoff and keeps every attempt with its error', async () => {
     const ex = new FakeExecutor({ r0: fail('disk on fire') });
     const { deps } = setup(ex);

@@ -58,6 +58,23 @@ describe('ExecutorSet', () => {
     expect(set.kinds()).toEqual(['pooled', 'process']);
   });
 
+  it('passes a forecast on to each executor it created, 0 to those with nothing upcoming', () => {
+    const expected: [IsolationLevel, number][] = [];
+    const set = new ExecutorSet(2, (kind) => ({
+      kind,
+      execute: () => Promise.resolve(new Uint8Array()),
+      expect: (upcoming: number) => void expected.push([kind, upcoming]),
+      close: async () => {},
+    }));
+    set.get('thread');
+    set.get('process');
+    set.forecast({ thread: 2, pooled: 1 });
+    expect(expected).toEqual([
+      ['thread', 2],
+      ['process', 0],
+    ]);
+  });
+
   it('closes every executor it created and then refuses to hand out more', async () => {
     const fake = fakeFactory();
     const set = new ExecutorSet(1, fake.factory);

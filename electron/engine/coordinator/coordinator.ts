@@ -7,7 +7,7 @@ import type { EventBatch, RunEvent, RunOptions } from '../../../shared/events.ts
 import type { JobPlan, PlannedTask } from '../../../shared/job-schema.ts';
 import type { RunSnapshot } from '../../../shared/snapshot.ts';
 import type { IsolationLevel, TaskState } from '../../../shared/states.ts';
-import type { Executor } from '../executors/executor.ts';
+import type { Executor, Forecast } from '../executors/executor.ts';
 import { packOutputs } from '../worker/packed-outputs.ts';
 import { currentOwner } from '../store/liveness.ts';
 import { newAttemptId } from './attempt-id.ts';
@@ -28,6 +28,8 @@ export interface CoordinatorStore extends JournalStore {
 /** Hands out the executor for an isolation level (see ExecutorSet). */
 export interface ExecutorProvider {
   get(kind: IsolationLevel): Executor;
+  /** Which queued attempts start next, per isolation level (see Executor.expect). */
+  forecast?(upcoming: Forecast): void;
 }
 
 export interface CoordinatorDeps {
@@ -50,6 +52,12 @@ type AbortReason = 'timeout' | 'cancel' | 'skip' | 'reset' | 'run-cancelled' | '
 const SATISFIED: ReadonlySet<TaskState> = new Set(['COMPLETE', 'SKIPPED']);
 
 /**
+ * How far into the ready queue the forecast looks: no executor keeps more spares than this. Stale
+ * entries (tasks no longer QUEUED) are passed over, up to 4 times as many.
+ */
+const FORECAST_DEPTH = 8;
+
+/**
  * Drives one run: starts tasks whose blockers are done, at most `concurrency` at once, retries failed
  * attempts with backoff, applies the failure policy, and takes manual controls. Scheduling is driven by
  * completion events, never by polling. All state lives in the journal's snapshot (applyEvent).
@@ -62,6 +70,8 @@ export class Coordinator {
   private readonly dependents: Map<string, string[]>;
   private readonly unsatisfied = new Map<string, number>();
   private readonly ready = new ReadyQueue();
+  /** The last forecast sent, packed into one number (see forecast()); -1: none yet. */
+  private lastForecast = -1;
   private readonly running = new Map<string, RunningAttempt>();
   private readonly retryTimers = new Map<string, NodeJS.Timeout>();
   private readonly freeSlots: number[];
@@ -281,6 +291,35 @@ export class Coordinator {
       const id = this.ready.shift()!;
       if (this.snapshot.tasks[id].state === 'QUEUED') this.startAttempt(id);
     }
+    this.forecast();
+  }
+
+  /**
+   * Tells the executors how many of the queued tasks will start on each next, so that they start spare
+   * workers for those and no more (none once the queue is empty). Sent only when it changes.
+   */
+  private forecast(): void {
+    const provider = this.deps.executors;
+    if (!provider.forecast) return;
+    let thread = 0;
+    let pooled = 0;
+    let processes = 0;
+    let found = 0;
+    const depth = Math.min(this.concurrency, FORECAST_DEPTH);
+    if (isLive(this.snapshot.state) && !this.closed) {
+      this.ready.peek(depth * 4, (id) => {
+        if (this.snapshot.tasks[id].state !== 'QUEUED') return true;
+        const isolation = this.plan.get(id)!.isolation;
+        if (isolation === 'thread') thread++;
+        else if (isolation === 'pooled') pooled++;
+        else processes++;
+        return ++found < depth;
+      });
+    }
+    const key = thread + pooled * 256 + processes * 65_536;
+    if (key === this.lastForecast) return;
+    this.lastForecast = key;
+    provider.forecast({ thread, pooled, process: processes });
   }
 
   private startAttempt(id: string): void {

@@ -18,6 +18,12 @@ export class ReadyQueue {
     return id;
   }
 
+  /** Calls `visit` on the ids at the front, without removing them, until it returns false or `max` were seen. */
+  peek(max: number, visit: (id: string) => boolean): void {
+    const end = Math.min(this.items.length, this.head + max);
+    for (let i = this.head; i < end; i++) if (!visit(this.items[i])) return;
+  }
+
   get size(): number {
     return this.items.length - this.head;
   }

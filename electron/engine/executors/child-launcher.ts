@@ -1,6 +1,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { ChildMessage } from '../worker/protocol.ts';
+import { SpareTarget } from './spare-target.ts';
 import { workerEnv } from './worker-env.ts';
 
 /** A forked child process and the promise of its 'ready' message. */
@@ -13,7 +14,10 @@ export interface LaunchedChild {
 /** Where children start from and how many to keep warm per heap limit. */
 export interface ChildLauncherOptions {
   entry: URL;
-  /** Started-but-unused children kept per memory limit in use, so an attempt rarely waits for Node to boot. */
+  /**
+   * Started-but-unused children kept per memory limit in use, so an attempt rarely waits for Node to
+   * boot; no more than the coordinator forecasts (expect()).
+   */
   spares: number;
 }
 
@@ -37,10 +41,18 @@ function setRef(child: ChildProcess, ref: boolean): void {
 export class ChildLauncher {
   readonly #options: ChildLauncherOptions;
   readonly #spares = new Map<number, LaunchedChild[]>();
+  readonly #target: SpareTarget;
+  #topUpQueued = false;
   #closed = false;
 
   constructor(options: ChildLauncherOptions) {
     this.#options = options;
+    this.#target = new SpareTarget(options.spares);
+  }
+
+  /** The coordinator's forecast of attempts about to start: spares beyond it are not forked. */
+  expect(upcoming: number): void {
+    if (this.#target.expect(upcoming)) this.#scheduleTopUp();
   }
 
   /** A started child for one attempt with this heap limit (a warm spare when one is available). */
@@ -51,11 +63,7 @@ export class ChildLauncher {
     while ((launched = spares.shift()) !== undefined && !alive(launched.process)) launched.process.kill('SIGKILL');
     launched ??= this.#fork(memoryLimitMb);
     setRef(launched.process, true);
-    while (!this.#closed && spares.length < this.#options.spares) {
-      const spare = this.#fork(memoryLimitMb);
-      setRef(spare.process, false);
-      spares.push(spare);
-    }
+    this.#scheduleTopUp();
     return launched;
   }
 
@@ -72,6 +80,26 @@ export class ChildLauncher {
         return exited;
       }),
     );
+  }
+
+  #scheduleTopUp(): void {
+    if (this.#topUpQueued || this.#closed) return;
+    this.#topUpQueued = true;
+    // After the current turn: the coordinator starts its attempts and then sends its forecast, in one go.
+    queueMicrotask(() => {
+      this.#topUpQueued = false;
+      this.#topUp();
+    });
+  }
+
+  #topUp(): void {
+    for (const [memoryLimitMb, spares] of this.#spares) {
+      while (!this.#closed && spares.length < this.#target.wanted) {
+        const spare = this.#fork(memoryLimitMb);
+        setRef(spare.process, false);
+        spares.push(spare);
+      }
+    }
   }
 
   #fork(memoryLimitMb: number): LaunchedChild {

@@ -1,6 +1,6 @@
 import type { IsolationLevel } from '../../../shared/states.ts';
 import { createExecutor } from './create-executor.ts';
-import type { Executor, ExecutorFactory } from './executor.ts';
+import type { Executor, ExecutorFactory, Forecast } from './executor.ts';
 
 /**
  * The executors of one run: one per isolation level its tasks use, created on first use (so a job that
@@ -26,6 +26,11 @@ export class ExecutorSet {
       this.#executors.set(kind, executor);
     }
     return executor;
+  }
+
+  /** Passes the coordinator's forecast on: to each executor created so far, its share (0 if none). */
+  forecast(upcoming: Forecast): void {
+    for (const [kind, executor] of this.#executors) executor.expect?.(upcoming[kind] ?? 0);
   }
 
   /** Isolation levels whose executor has been created. */

@@ -38,9 +38,19 @@ export interface AttemptHooks {
 export interface Executor {
   readonly kind: IsolationLevel;
   execute(request: AttemptRequest, hooks: AttemptHooks): Promise<Uint8Array>;
+  /**
+   * A forecast from the coordinator: about this many queued attempts will start on this executor next.
+   * An executor that starts workers ahead (spares) keeps at most that many warm, so the last attempts of
+   * a run, or a small job on a big machine, do not pay for workers nobody uses. Without a forecast it
+   * keeps all its spares.
+   */
+  expect?(upcoming: number): void;
   /** Stops every worker; pending attempts reject. */
   close(): Promise<void>;
 }
+
+/** Queued attempts about to start, per isolation level (absent: none). */
+export type Forecast = Partial<Record<IsolationLevel, number>>;
 
 /** Creates the executor for an isolation level, sized for `concurrency` attempts at once. */
 export type ExecutorFactory = (kind: IsolationLevel, concurrency: number) => Executor;

@@ -4,6 +4,7 @@ import type { AttemptHooks, AttemptRequest } from './executor.ts';
 /** Anything that runs attempts and can be closed. */
 export interface AttemptPool {
   run(request: AttemptRequest, hooks: AttemptHooks): Promise<Uint8Array>;
+  expect?(upcoming: number): void;
   close(): Promise<void>;
 }
 
@@ -15,6 +16,8 @@ export interface AttemptPool {
 export class PoolsByMemoryLimit {
   readonly #create: (memoryLimitMb: number) => AttemptPool;
   readonly #pools = new Map<number, AttemptPool>();
+  /** The latest forecast, for pools created after it. */
+  #upcoming: number | undefined;
   #closed = false;
 
   constructor(create: (memoryLimitMb: number) => AttemptPool) {
@@ -27,9 +30,19 @@ export class PoolsByMemoryLimit {
     let pool = this.#pools.get(request.memoryLimitMb);
     if (!pool) {
       pool = this.#create(request.memoryLimitMb);
+      if (this.#upcoming !== undefined) pool.expect?.(this.#upcoming);
       this.#pools.set(request.memoryLimitMb, pool);
     }
     return pool.run(request, hooks);
+  }
+
+  /**
+   * Passes the forecast to every pool. It does not say which heap limit the upcoming attempts have, so
+   * with several limits in use each pool may keep spares for them; jobs rarely mix limits.
+   */
+  expect(upcoming: number): void {
+    this.#upcoming = upcoming;
+    for (const pool of this.#pools.values()) pool.expect?.(upcoming);
   }
 
   /** Closes every pool. */

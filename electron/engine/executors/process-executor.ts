@@ -7,7 +7,7 @@ import { keepAliveWhile } from './keep-alive.ts';
 
 /** Tuning for ProcessExecutor; the defaults suit the engine. */
 export interface ProcessExecutorOptions {
-  /** Started-but-unused children kept per memory limit in use (default: concurrency, at most 4). */
+  /** Started-but-unused children kept per memory limit in use (default: concurrency, at most 4; no more than forecast). */
   spares?: number;
   /** How long an aborted attempt may react to ctx.signal before its child is SIGKILLed (default 250 ms). */
   abortGraceMs?: number;
@@ -45,6 +45,11 @@ export class ProcessExecutor implements Executor {
     this.#running.add(attempt);
     void attempt.exited.then(() => this.#running.delete(attempt));
     return attempt.result;
+  }
+
+  /** Forks no more spare children than `upcoming` attempts (see Executor.expect). */
+  expect(upcoming: number): void {
+    this.#launcher.expect(upcoming);
   }
 
   /** Kills every child (spares and running ones) and waits for them; running attempts reject with DPROC_E_INTERRUPTED. */

@@ -11,14 +11,20 @@ import { AttemptRouter } from './attempt-router.ts';
 import type { AttemptHooks, AttemptRequest } from './executor.ts';
 import { BootThrottle } from './boot-throttle.ts';
 import { keepAliveWhile } from './keep-alive.ts';
+import { SpareTarget } from './spare-target.ts';
 import { workerEnv } from './worker-env.ts';
 
 /** How one pool of worker threads is sized and recycled. */
 export interface ThreadPoolOptions {
   /** Piscina entry file (see worker/entries.ts). */
   entry: URL;
-  /** Threads kept started: the executor's concurrency plus warm spares. */
+  /** Most threads alive at once: the executor's concurrency plus its spares. A reused pool keeps them all started. */
   threads: number;
+  /**
+   * Single-use pools (attemptsPerThread 1): fresh threads started ahead of attempts, at most this many,
+   * and no more than the coordinator's forecast (expect()). Default 0.
+   */
+  spares?: number;
   /** A thread is retired after this many attempts (1: a fresh thread for every attempt). */
   attemptsPerThread: number;
   /** A thread is also retired once its heap, after an attempt, is above this (MB): big modules leak faster. */
@@ -45,6 +51,11 @@ function youngGenerationMb(memoryLimitMb: number): number {
  */
 const BOOT_AT_ONCE = Math.max(4, 2 * availableParallelism());
 
+/** A task that only makes piscina start a thread; it never reaches one. */
+interface WarmUp {
+  readonly warmUp: true;
+}
+
 /** The part of piscina's worker handle our load balancer reads. */
 interface BalancedWorker {
   readonly id: number;
@@ -59,6 +70,8 @@ interface BalancedWorker {
  */
 interface DispatchTag {
   dispatched: boolean;
+  /** A warm-up: never handed to a thread, it only makes piscina start one (see #rebalance). */
+  warmUp?: true;
 }
 
 function tagOf(task: object): DispatchTag | undefined {
@@ -77,19 +90,30 @@ interface ThreadState {
 
 /**
  * A piscina pool whose threads each run at most `attemptsPerThread` attempts (or fewer, when their heap
- * fills up), then are terminated; piscina starts a replacement. Quotas are enforced by our load balancer
- * at dispatch time, so a thread that reached its quota is never handed another attempt while it waits
- * to be terminated: with a quota of 1, no two attempts ever share a thread.
+ * fills up), then are terminated. Quotas are enforced by our load balancer at dispatch time, so a thread
+ * that reached its quota is never handed another attempt while it waits to be terminated: with a quota
+ * of 1, no two attempts ever share a thread.
+ *
+ * A reused pool keeps `threads` started (piscina replaces a terminated one). A single-use pool starts
+ * threads on demand instead: one per attempt that finds no fresh thread, plus up to `spares` fresh ones
+ * ahead, as many as attempts are forecast to come (expect()). Piscina starts a thread only for a task
+ * it cannot place, so a spare is started by submitting a warm-up task that the balancer never places,
+ * then withdrawing it.
  */
 export class RecyclingThreadPool {
   readonly #options: ThreadPoolOptions;
-  readonly #pool: Piscina<WorkerTask, ThreadOutcome>;
+  readonly #pool: Piscina<WorkerTask | WarmUp, ThreadOutcome>;
   readonly #router = new AttemptRouter();
   readonly #threads = new Map<number, ThreadState>();
   readonly #abortChannel: BroadcastChannel;
   readonly #throttle: BootThrottle;
   /** Interrupts for attempts not yet settled, used by close(). */
   readonly #pending = new Map<string, () => void>();
+  readonly #singleUse: boolean;
+  readonly #spares: SpareTarget;
+  /** Attempts handed to piscina that no thread has taken yet. */
+  #waiting = 0;
+  #rebalanceQueued = false;
   #closed = false;
 
   constructor(options: ThreadPoolOptions) {
@@ -105,9 +129,12 @@ export class RecyclingThreadPool {
     this.#abortChannel.unref();
     const gradual = options.threads > BOOT_AT_ONCE;
     this.#throttle = new BootThrottle(gradual ? BOOT_AT_ONCE : Infinity);
+    this.#singleUse = options.attemptsPerThread === 1;
+    this.#spares = new SpareTarget(this.#singleUse ? (options.spares ?? 0) : 0);
     this.#pool = new Piscina({
       filename: options.entry.href,
-      minThreads: gradual ? BOOT_AT_ONCE : options.threads,
+      // Single-use: no thread is started or replaced but on demand (#rebalance).
+      minThreads: this.#singleUse ? 0 : gradual ? BOOT_AT_ONCE : options.threads,
       maxThreads: options.threads,
       // A started thread stays (piscina would otherwise end idle threads above minThreads).
       idleTimeout: Infinity,
@@ -130,10 +157,17 @@ export class RecyclingThreadPool {
     this.#pool.on('error', () => {});
     // Piscina announces a thread when it is ready (the first BOOT_AT_ONCE at once, as it starts them).
     this.#pool.on('workerCreate', () => this.#throttle.threadReady());
-    this.#pool.on('workerDestroy', (worker: BalancedWorker) => {
-      this.#threads.delete(worker.id);
+    // The handle's id (its threadId) already reads -1 here when the thread has exited: #rebalance
+    // drops what is known of gone threads by looking at the ones alive.
+    this.#pool.on('workerDestroy', () => {
       this.#throttle.threadGone();
+      this.#scheduleRebalance();
     });
+  }
+
+  /** The coordinator's forecast of attempts about to start here: spares beyond it are not started. */
+  expect(upcoming: number): void {
+    if (this.#spares.expect(upcoming)) this.#scheduleRebalance();
   }
 
   /** Runs one attempt on a thread of this pool. */
@@ -180,29 +214,35 @@ export class RecyclingThreadPool {
     });
     this.#router.register(id, hooks);
 
-    const submit = (): void => void this.#pool.run({ ...request, [Piscina.queueOptionsSymbol]: tag }, { signal: kill.signal }).then(
-      (outcome) => {
-        this.#throttle.left();
-        clearTimeout(grace);
-        const end = (): void => {
-          this.#afterAttempt(outcome);
+    const submit = (): void => {
+      this.#waiting++;
+      this.#scheduleRebalance();
+      void this.#pool.run({ ...request, [Piscina.queueOptionsSymbol]: tag }, { signal: kill.signal }).then(
+        (outcome) => {
+          this.#throttle.left();
+          clearTimeout(grace);
+          const end = (): void => {
+            this.#afterAttempt(outcome);
+            if (!settle()) return;
+            if (outcome.ok) resolve(outcome.output);
+            else reject(fromWire(outcome.error, request));
+          };
+          if (settled) return this.#afterAttempt(outcome);
+          const delivering = this.#router.complete(id, outcome.tail, outcome.sent);
+          if (delivering) void delivering.then(end);
+          else end();
+        },
+        (err: unknown) => {
+          // Unqueued before any thread took it (cancelled, or the pool closed).
+          if (!tag.dispatched) this.#waiting--;
+          this.#throttle.left();
+          clearTimeout(grace);
           if (!settle()) return;
-          if (outcome.ok) resolve(outcome.output);
-          else reject(fromWire(outcome.error, request));
-        };
-        if (settled) return this.#afterAttempt(outcome);
-        const delivering = this.#router.complete(id, outcome.tail, outcome.sent);
-        if (delivering) void delivering.then(end);
-        else end();
-      },
-      (err: unknown) => {
-        this.#throttle.left();
-        clearTimeout(grace);
-        if (!settle()) return;
-        this.#router.drop(id);
-        reject(fromThreadFailure(err, request));
-      },
-    );
+          this.#router.drop(id);
+          reject(fromThreadFailure(err, request));
+        },
+      );
+    };
     withdraw = this.#throttle.admit(submit);
     return promise;
   }
@@ -221,6 +261,8 @@ export class RecyclingThreadPool {
   // quota exact: piscina hands a queued task to a thread synchronously when its previous task ends,
   // before any of our code could terminate that thread.
   #pick<W extends BalancedWorker>(task: object, workers: W[]): W | null {
+    const tag = tagOf(task);
+    if (tag?.warmUp) return null;
     for (const worker of workers) {
       if (worker.currentUsage !== 0 || worker.terminating || worker.destroyed) continue;
       let state = this.#threads.get(worker.id);
@@ -232,11 +274,44 @@ export class RecyclingThreadPool {
       state.dispatched++;
       state.inFlight++;
       if (state.dispatched >= this.#options.attemptsPerThread) state.retiring = true;
-      const tag = tagOf(task);
       if (tag) tag.dispatched = true;
+      this.#waiting--;
       return worker;
     }
     return null;
+  }
+
+  #scheduleRebalance(): void {
+    if (this.#rebalanceQueued || this.#closed) return;
+    this.#rebalanceQueued = true;
+    // After the current turn: the coordinator starts its attempts and then sends its forecast, in one go.
+    queueMicrotask(() => {
+      this.#rebalanceQueued = false;
+      this.#rebalance();
+    });
+  }
+
+  // Keeps fresh threads (started or starting, never handed an attempt) for the attempts waiting in
+  // piscina's queue plus the spares wanted, within the pool's size. Piscina starts a thread, at once,
+  // for a task that no thread takes while it has room; a warm-up is such a task (the balancer never
+  // places it), withdrawn right after so that it never blocks the queue. Without this, with no minimum
+  // of threads, nothing would start one for an attempt that arrived while the pool was full.
+  #rebalance(): void {
+    if (this.#closed) return;
+    const threads = this.#pool.threads;
+    const live = new Set(threads.map((thread) => thread.threadId));
+    for (const id of this.#threads.keys()) if (!live.has(id)) this.#threads.delete(id);
+    if (!this.#singleUse) return;
+    const alive = threads.length;
+    // Every thread known in #threads has been handed an attempt.
+    const fresh = alive - this.#threads.size;
+    const missing = Math.min(this.#waiting + this.#spares.wanted - fresh, this.#options.threads - alive);
+    for (let i = 0; i < missing; i++) {
+      const withdraw = new AbortController();
+      const warmUp = { warmUp: true, [Piscina.queueOptionsSymbol]: { dispatched: false, warmUp: true } satisfies DispatchTag } as const;
+      this.#pool.run(warmUp, { signal: withdraw.signal }).catch(() => {});
+      withdraw.abort();
+    }
   }
 
   #afterAttempt(outcome: ThreadOutcome): void {

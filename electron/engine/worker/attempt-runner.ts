@@ -1,4 +1,4 @@
-import { deserialize, serialize } from 'node:v8';
+import { deserialize, serialize } from './builtins.ts';
 import { captureConsole } from './console-capture.ts';
 import { unpackOutputs } from './packed-outputs.ts';
 import { loadProcessor } from './processor-loader.ts';

@@ -1,4 +1,4 @@
-import { format } from 'node:util';
+import { format } from './builtins.ts';
 import type { LogStream } from '../../../shared/events.ts';
 
 /** Where captured console output goes while an attempt runs. */

@@ -1,4 +1,4 @@
-import { format } from 'node:util';
+import { format } from './builtins.ts';
 import type { ErrorInfo } from '../../../shared/errors.ts';
 import type { AttemptReporter } from './reporter.ts';
 

@@ -1,4 +1,4 @@
-import { pathToFileURL } from 'node:url';
+import { pathToFileURL } from './builtins.ts';
 import { INSTANCE_FACTORY_MARK, INSTANCE_QUERY, freshModuleHooksInstalled } from './instance-query.ts';
 
 /** Runs a processor module's body once more and resolves to its default export (see instance-factory.ts). */

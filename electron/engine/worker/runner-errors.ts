@@ -1,5 +1,4 @@
-import { existsSync } from 'node:fs';
-import { inspect } from 'node:util';
+import { existsSync, inspect } from './builtins.ts';
 import { ERROR_CODES } from '../../../shared/errors.ts';
 import type { WireError } from './protocol.ts';
 

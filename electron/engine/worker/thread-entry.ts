@@ -1,6 +1,6 @@
-import { getHeapStatistics } from 'node:v8';
 import { BroadcastChannel, parentPort, threadId, workerData } from 'node:worker_threads';
 import type { AbortNotice, SideBatch, ThreadOutcome, ThreadWorkerData, WorkerTask } from './protocol.ts';
+import { getHeapStatistics } from './builtins.ts';
 
 // Piscina worker entry: thin glue between piscina's task call and the attempt runner.
 // Side batches go out on parentPort (piscina re-emits them as the pool's 'message' event), aborts
