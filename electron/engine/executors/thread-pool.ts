@@ -216,7 +216,7 @@ export class RecyclingThreadPool {
 
     const submit = (): void => {
       this.#waiting++;
-      this.#scheduleRebalance();
+      if (this.#singleUse) this.#scheduleRebalance();
       void this.#pool.run({ ...request, [Piscina.queueOptionsSymbol]: tag }, { signal: kill.signal }).then(
         (outcome) => {
           this.#throttle.left();
