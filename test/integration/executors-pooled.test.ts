@@ -1,11 +1,11 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { deserialize } from 'node:v8';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { ERROR_CODES } from '../../shared/errors.ts';
 import { PooledExecutor } from '../../electron/engine/executors/pooled-executor.ts';
-import { attemptOf, recordingHooks, rejectionOf, useScratchDir } from '../fixtures/processors/harness.ts';
+import { attemptOf, expectHangKilledThenNextRuns, recordingHooks, rejectionOf, useScratchDir } from '../fixtures/processors/harness.ts';
 
 // Isolation `pooled`: reused threads, a fresh processor module per attempt, recycled threads.
 
@@ -119,13 +119,6 @@ describe('the pooled executor', () => {
 
   it('kills a synchronous infinite loop when the signal fires, so its only thread is free for the next attempt', async () => {
     executor = new PooledExecutor(1, { spares: 0 });
-    const startedFile = join(scratch(), 'hang-started.json');
-    const hooks = recordingHooks();
-    const hanging = executor.execute(attemptOf('hangs.mjs', { input: { startedFile } }), hooks);
-    await vi.waitFor(() => expect(readFileSync(startedFile, 'utf8')).toContain('threadId'), { timeout: 10_000 });
-    hooks.controller.abort(new Error('timed out'));
-    expect((await rejectionOf(hanging)).code).toBe(ERROR_CODES.CANCELLED);
-    const next = await executor.execute(attemptOf('echo.mjs', { input: 'after the hang' }), recordingHooks());
-    expect(deserialize(next)).toMatchObject({ input: 'after the hang' });
+    await expectHangKilledThenNextRuns(executor, scratch());
   });
 });

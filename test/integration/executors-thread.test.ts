@@ -1,10 +1,8 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { deserialize } from 'node:v8';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ERROR_CODES } from '../../shared/errors.ts';
 import { ThreadExecutor } from '../../electron/engine/executors/thread-executor.ts';
-import { attemptOf, recordingHooks, rejectionOf, useScratchDir } from '../fixtures/processors/harness.ts';
+import { attemptOf, expectHangKilledThenNextRuns, recordingHooks, rejectionOf, useScratchDir } from '../fixtures/processors/harness.ts';
 
 // Isolation `thread`: a thread no other attempt has used, for every attempt.
 
@@ -46,14 +44,7 @@ describe('the thread executor', () => {
   it('kills a synchronous infinite loop when the signal fires, so its only thread is free for the next attempt', async () => {
     // One thread and no spare: the next attempt can only run if the looping thread was really terminated.
     executor = new ThreadExecutor(1, { spares: 0 });
-    const startedFile = join(scratch(), 'hang-started.json');
-    const hooks = recordingHooks();
-    const hanging = executor.execute(attemptOf('hangs.mjs', { input: { startedFile } }), hooks);
-    await vi.waitFor(() => expect(readFileSync(startedFile, 'utf8')).toContain('threadId'), { timeout: 10_000 });
-    hooks.controller.abort(new Error('timed out'));
-    expect((await rejectionOf(hanging)).code).toBe(ERROR_CODES.CANCELLED);
-    const next = await executor.execute(attemptOf('echo.mjs', { input: 'after the hang' }), recordingHooks());
-    expect(deserialize(next)).toMatchObject({ input: 'after the hang' });
+    await expectHangKilledThenNextRuns(executor, scratch());
   });
 
   it('starts no spare thread while none is forecast, and starts them once attempts are', async () => {

@@ -1,6 +1,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { ChildMessage } from '../worker/protocol.ts';
+import { onceAfterTurn } from './once-after-turn.ts';
 import { SpareTarget } from './spare-target.ts';
 import { workerEnv } from './worker-env.ts';
 
@@ -42,7 +43,7 @@ export class ChildLauncher {
   readonly #options: ChildLauncherOptions;
   readonly #spares = new Map<number, LaunchedChild[]>();
   readonly #target: SpareTarget;
-  #topUpQueued = false;
+  readonly #scheduleTopUp = onceAfterTurn(() => this.#topUp());
   #closed = false;
 
   constructor(options: ChildLauncherOptions) {
@@ -80,16 +81,6 @@ export class ChildLauncher {
         return exited;
       }),
     );
-  }
-
-  #scheduleTopUp(): void {
-    if (this.#topUpQueued || this.#closed) return;
-    this.#topUpQueued = true;
-    // After the current turn: the coordinator starts its attempts and then sends its forecast, in one go.
-    queueMicrotask(() => {
-      this.#topUpQueued = false;
-      this.#topUp();
-    });
   }
 
   #topUp(): void {

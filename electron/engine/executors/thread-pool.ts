@@ -11,6 +11,7 @@ import { AttemptRouter } from './attempt-router.ts';
 import type { AttemptHooks, AttemptRequest } from './executor.ts';
 import { BootThrottle } from './boot-throttle.ts';
 import { keepAliveWhile } from './keep-alive.ts';
+import { onceAfterTurn } from './once-after-turn.ts';
 import { SpareTarget } from './spare-target.ts';
 import { workerEnv } from './worker-env.ts';
 
@@ -113,7 +114,7 @@ export class RecyclingThreadPool {
   readonly #spares: SpareTarget;
   /** Attempts handed to piscina that no thread has taken yet. */
   #waiting = 0;
-  #rebalanceQueued = false;
+  readonly #scheduleRebalance = onceAfterTurn(() => this.#rebalance());
   #closed = false;
 
   constructor(options: ThreadPoolOptions) {
@@ -284,16 +285,6 @@ export class RecyclingThreadPool {
       return worker;
     }
     return null;
-  }
-
-  #scheduleRebalance(): void {
-    if (this.#rebalanceQueued || this.#closed) return;
-    this.#rebalanceQueued = true;
-    // After the current turn: the coordinator starts its attempts and then sends its forecast, in one go.
-    queueMicrotask(() => {
-      this.#rebalanceQueued = false;
-      this.#rebalance();
-    });
   }
 
   // Keeps fresh threads (started or starting, never handed an attempt) for the attempts waiting in
