@@ -15,6 +15,7 @@ import { renderTable, summariseRows, type Report, type Section } from './lib/rep
 import type { BenchContext } from './suites/context.ts';
 import { journalSuite } from './suites/journal.ts';
 import { memorySuite } from './suites/memory.ts';
+import { realWorkSuite } from './suites/real-work.ts';
 import { speedupSuite } from './suites/speedup.ts';
 import { throughputSuite } from './suites/throughput.ts';
 import { uiSuite } from './suites/ui.ts';
@@ -25,7 +26,8 @@ Measures the engine in one run and prints one table, every target marked PASS or
   --json       the same figures as JSON, every sample (progress stays on stderr)
   --reps N     repetitions of each short measurement (default 3; the median is reported)
   --scale F    multiplies task counts, for a quick look while developing (default 1)
-  --only LIST  sections to run: 1 throughput, 2 speedup, 3 memory, 4 journal, 5 UI (needs npm run build)
+  --only LIST  sections to run: 1 throughput, 2 speedup, 3 memory, 4 journal, 5 UI (needs npm run build),
+               6 real work (a parquet job every way: plain node, raw piscina, dproc per isolation)
 Exits non-zero only when a measurement crashed, never for a missed target.
 `;
 let parsed;
@@ -58,6 +60,7 @@ const suites: { id: string; name: string; run: (ctx: BenchContext) => Promise<Se
   { id: '3', name: 'memory', run: memorySuite },
   { id: '4', name: 'journal', run: journalSuite },
   { id: '5', name: 'ui streaming', run: uiSuite },
+  { id: '6', name: 'real work', run: realWorkSuite },
 ];
 
 const started = new Date();

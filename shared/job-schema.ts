@@ -52,7 +52,7 @@ export const DEFAULT_TASK_SETTINGS: Required<TaskSettingsInput> = {
   maxBackoffMs: 30_000,
   timeoutMs: 600_000,
   memoryLimitMb: 2048,
-  isolation: 'thread',
+  isolation: 'process',
 };
 
 /** A task after defaults are applied and foreach is expanded: what the coordinator runs. */

@@ -7,7 +7,7 @@ import { resolveDataDir } from '../engine/store/data-dir.ts';
 import { continueCommand } from './commands/continue-run.ts';
 import { runsCommand, showCommand } from './commands/inspect.ts';
 import { runCommand } from './commands/run.ts';
-import { parsePort, serveCommand, type ServeCommandOptions } from './commands/serve.ts';
+import { parsePort, type ServeCommandOptions } from './commands/serve-options.ts';
 import { validateCommand } from './commands/validate.ts';
 
 const JOB_ERROR_CODES = new Set<string>([
@@ -143,7 +143,8 @@ Prints http://127.0.0.1:PORT/?token=<secret>: the token (new each start) is need
 Needs the built app ("npm run build" writes out/renderer). Runs use onFailure "wait" unless the job sets one.
 Ctrl+C stops the server: runs still going become INTERRUPTED (not cancelled) and "dproc resume" continues them.`,
     )
-    .action(async (opts: ServeCommandOptions) => setExitCode(await serveCommand(opts)));
+    // Loaded on use: the server (node:http, ws, the API handlers) is a third of the CLI's modules.
+    .action(async (opts: ServeCommandOptions) => setExitCode(await (await import('./commands/serve.ts')).serveCommand(opts)));
   return program;
 }
 

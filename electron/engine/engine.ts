@@ -45,7 +45,10 @@ export class Engine {
 
   /** Opens (creating if needed) the store in the data directory. */
   static open(options: EngineOptions): Engine {
-    return new Engine(RunStore.open(options.dataDir), options);
+    (globalThis as any).__mark?.('open>');
+    const e = new Engine(RunStore.open(options.dataDir), options);
+    (globalThis as any).__mark?.('opened');
+    return e;
   }
 
   /** Loads and validates a job file with the overrides applied; throws DprocError(s) naming file, task and field. */
@@ -55,7 +58,9 @@ export class Engine {
 
   /** Validates a job file, records a new run and starts it. */
   async start(file: string, overrides: RunOverrides = {}): Promise<Coordinator> {
+    (globalThis as any).__mark?.('start>');
     const plan = await this.validate(file, overrides);
+    (globalThis as any).__mark?.('validated');
     const options = {
       concurrency: overrides.concurrency ?? plan.concurrency ?? availableParallelism(),
       onFailure: overrides.onFailure ?? plan.onFailure ?? this.options.defaultOnFailure ?? 'fail',
@@ -68,6 +73,7 @@ export class Engine {
       await executors.close();
       throw err;
     }
+    (globalThis as any).__mark?.('coord started');
     return this.track(coordinator, executors);
   }
 
@@ -151,8 +157,10 @@ export class Engine {
     this.active.delete(runId);
     try {
       await entry.coordinator.close();
+    (globalThis as any).__mark?.('coord closed');
     } finally {
       await entry.executors.close();
+    (globalThis as any).__mark?.('executors closed');
     }
   }
 

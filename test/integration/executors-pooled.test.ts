@@ -7,7 +7,8 @@ import { ERROR_CODES } from '../../shared/errors.ts';
 import { PooledExecutor } from '../../electron/engine/executors/pooled-executor.ts';
 import { attemptOf, expectHangKilledThenNextRuns, recordingHooks, rejectionOf, useScratchDir } from '../fixtures/processors/harness.ts';
 
-// Isolation `pooled`: reused threads, a fresh processor module per attempt, recycled threads.
+// Isolation `pooled`: reused threads, fresh processor modules and globals per attempt, recycled threads.
+// What every reused worker resets is tested against fixtures that try to break it in executors-isolation.test.ts.
 
 interface Counters {
   module: number;
@@ -32,16 +33,19 @@ describe('the pooled executor', () => {
     return results;
   }
 
-  it('gives every attempt a fresh processor module while globalThis carries over on a reused thread', async () => {
+  it('gives every attempt a fresh processor module and a fresh globalThis on a reused thread', async () => {
     executor = new PooledExecutor(1, { spares: 0 });
     const counters = await runSequentially(4);
-    expect(counters.map((c) => c.module)).toEqual([1, 1, 1, 1]);
-    // Documented leak: the same thread ran all four, and globalThis kept counting.
     expect(new Set(counters.map((c) => c.threadId)).size).toBe(1);
-    expect(counters.map((c) => c.global)).toEqual([1, 2, 3, 4]);
+    expect(counters.map((c) => [c.module, c.global])).toEqual([
+      [1, 1],
+      [1, 1],
+      [1, 1],
+      [1, 1],
+    ]);
   });
 
-  it('gives a fresh instance to a processor with top-level await, relative imports and import.meta; what it imports is shared', async () => {
+  it('gives a fresh instance to a processor with top-level await, relative imports and import.meta, and to the local modules it imports', async () => {
     executor = new PooledExecutor(1, { spares: 0 });
     const runs: { output: unknown; logs: string[] }[] = [];
     for (let i = 0; i < 3; i++) {
@@ -49,7 +53,7 @@ describe('the pooled executor', () => {
       const output = deserialize(await executor.execute(attemptOf('fresh-instance/processor.mjs'), hooks));
       runs.push({ output, logs: hooks.logs.map((l) => l.text) });
     }
-    expect(runs.map((r) => r.output)).toEqual([1, 2, 3].map((shared) => ({ greeting: 'hello', ready: 'ready', calls: 1, shared })));
+    expect(runs.map((r) => r.output)).toEqual([1, 2, 3].map(() => ({ greeting: 'hello', ready: 'ready', calls: 1, shared: 1 })));
     // The module body ran once per attempt, and its console output went to that attempt.
     for (const run of runs) expect(run.logs).toEqual(['module evaluated']);
   });
@@ -61,14 +65,23 @@ describe('the pooled executor', () => {
     expect(calls).toEqual([1, 1, 1]);
   });
 
-  it('runs a processor whose default export is re-exported, sharing its module state, and says so once in the log', async () => {
+  it('gives a fresh instance to a processor whose default export is re-exported from a local module', async () => {
     executor = new PooledExecutor(1, { spares: 0 });
     const hooks = [recordingHooks(), recordingHooks()];
     const first = deserialize(await executor.execute(attemptOf('fresh-instance/reexported.mjs'), hooks[0])) as Counters;
     const second = deserialize(await executor.execute(attemptOf('fresh-instance/reexported.mjs'), hooks[1])) as Counters;
     expect(first.threadId).toBe(second.threadId);
-    expect(second.module).toBe(first.module + 1);
-    expect(hooks[0].logs).toContainEqual({ stream: 'stderr', text: expect.stringMatching(/cannot give .*reexported\.mjs a fresh module instance per attempt \(its default export is re-exported/) });
+    expect([first.module, second.module]).toEqual([1, 1]);
+    expect([...hooks[0].logs, ...hooks[1].logs]).toEqual([]);
+  });
+
+  it('shares a CommonJS processor between the attempts on a thread, and says so once in the log', async () => {
+    executor = new PooledExecutor(1, { spares: 0 });
+    const hooks = [recordingHooks(), recordingHooks()];
+    const first = deserialize(await executor.execute(attemptOf('fresh-instance/commonjs/counter.js'), hooks[0])) as number;
+    const second = deserialize(await executor.execute(attemptOf('fresh-instance/commonjs/counter.js'), hooks[1])) as number;
+    expect(second).toBe(first + 1);
+    expect(hooks[0].logs).toContainEqual({ stream: 'stderr', text: expect.stringMatching(/cannot give .*counter\.js a fresh module instance per attempt \(it is a CommonJS module/) });
     expect(hooks[1].logs).toEqual([]);
   });
 
@@ -97,8 +110,7 @@ describe('the pooled executor', () => {
     const perThread = new Map<number, number>();
     for (const { threadId } of counters) perThread.set(threadId, (perThread.get(threadId) ?? 0) + 1);
     expect([...perThread.values()]).toEqual([n, n, n]);
-    // A new thread starts clean: the leaked global count never exceeds N.
-    expect(Math.max(...counters.map((c) => c.global))).toBe(n);
+    expect(counters.every((c) => c.module === 1 && c.global === 1)).toBe(true);
   });
 
   it('replaces a thread early when its heap grows past the configured bound', async () => {

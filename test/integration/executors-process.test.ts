@@ -7,7 +7,7 @@ import { ERROR_CODES } from '../../shared/errors.ts';
 import { ProcessExecutor } from '../../electron/engine/executors/process-executor.ts';
 import { attemptOf, recordingHooks, rejectionOf } from '../fixtures/processors/harness.ts';
 
-// Isolation `process`: a child process per attempt, which also contains native crashes.
+// Isolation `process`: reused child processes (or one per attempt), which also contain native crashes.
 
 /** Pids of this process's live children. */
 function children(): number[] {
@@ -53,25 +53,54 @@ describe('the process executor', () => {
     expect(crash.signal).toBe('SIGABRT');
   });
 
-  it('runs every attempt in a new process of the same Node binary, with the attempt heap limit', async () => {
-    const outputs = await Promise.all(
-      [300, 300, 400].map((memoryLimitMb) => executor.execute(attemptOf('counters.mjs', { memoryLimitMb }), recordingHooks())),
-    );
-    const counters = outputs.map(
-      (output) => deserialize(output) as { module: number; global: number; pid: number; execPath: string; execArgv: string[] },
-    );
-    expect(counters.map((c) => [c.module, c.global])).toEqual([
-      [1, 1],
-      [1, 1],
-      [1, 1],
-    ]);
-    expect(new Set(counters.map((c) => c.pid)).size).toBe(3);
-    expect(counters.every((c) => c.pid !== process.pid && c.execPath === process.execPath)).toBe(true);
-    expect(counters.map((c) => c.execArgv)).toEqual([
-      ['--max-old-space-size=300'],
-      ['--max-old-space-size=300'],
-      ['--max-old-space-size=400'],
-    ]);
+  it('reuses a child of the same Node binary per heap limit, and each attempt still gets fresh module and global state', async () => {
+    const one = new ProcessExecutor(1);
+    try {
+      const counters: { module: number; global: number; pid: number; execPath: string; execArgv: string[] }[] = [];
+      for (const memoryLimitMb of [300, 300, 300, 400]) {
+        counters.push(deserialize(await one.execute(attemptOf('counters.mjs', { memoryLimitMb }), recordingHooks())) as (typeof counters)[number]);
+      }
+      expect(counters.map((c) => [c.module, c.global])).toEqual([
+        [1, 1],
+        [1, 1],
+        [1, 1],
+        [1, 1],
+      ]);
+      expect(new Set(counters.slice(0, 3).map((c) => c.pid)).size).toBe(1);
+      expect(counters[3].pid).not.toBe(counters[0].pid);
+      expect(counters.every((c) => c.pid !== process.pid && c.execPath === process.execPath)).toBe(true);
+      expect(counters.map((c) => c.execArgv)).toEqual([
+        ['--max-old-space-size=300'],
+        ['--max-old-space-size=300'],
+        ['--max-old-space-size=300'],
+        ['--max-old-space-size=400'],
+      ]);
+    } finally {
+      await one.close();
+    }
+  });
+
+  it('runs every attempt in a new process when attemptsPerChild is 1', async () => {
+    const single = new ProcessExecutor(2, { attemptsPerChild: 1 });
+    try {
+      const outputs = await Promise.all([1, 2, 3].map(() => single.execute(attemptOf('counters.mjs'), recordingHooks())));
+      expect(new Set(outputs.map((o) => (deserialize(o) as { pid: number }).pid)).size).toBe(3);
+    } finally {
+      await single.close();
+    }
+  });
+
+  it('replaces a child that died between attempts', async () => {
+    const one = new ProcessExecutor(1);
+    try {
+      const first = deserialize(await one.execute(attemptOf('counters.mjs'), recordingHooks())) as { pid: number };
+      process.kill(first.pid, 'SIGKILL');
+      await vi.waitFor(() => expect(isAlive(first.pid)).toBe(false), { timeout: 10_000 });
+      const second = deserialize(await one.execute(attemptOf('counters.mjs'), recordingHooks())) as { pid: number };
+      expect(second.pid).not.toBe(first.pid);
+    } finally {
+      await one.close();
+    }
   });
 
   it('kills the child of an aborted attempt that ignores its signal', async () => {
@@ -101,17 +130,41 @@ describe('the process executor\'s spare children', () => {
   });
 
   it('keeps its spares forked when no forecast comes', async () => {
-    executor = new ProcessExecutor(2);
+    executor = new ProcessExecutor(2, { attemptsPerChild: 1 });
     await executor.execute(attemptOf('echo.mjs', { input: 1 }), recordingHooks());
     await vi.waitFor(() => expect(children()).toHaveLength(2), { timeout: 10_000 });
   });
 
   it('forks none ahead while none is forecast, and then as many as forecast', async () => {
-    executor = new ProcessExecutor(2);
+    executor = new ProcessExecutor(2, { attemptsPerChild: 1 });
     executor.expect(0);
     await executor.execute(attemptOf('echo.mjs', { input: 1 }), recordingHooks());
     await vi.waitFor(() => expect(children()).toHaveLength(0), { timeout: 10_000 });
     executor.expect(1);
     await vi.waitFor(() => expect(children()).toHaveLength(1), { timeout: 10_000 });
+  });
+});
+
+describe('the process executor\'s reused children', () => {
+  let executor: ProcessExecutor | undefined;
+  afterEach(async () => {
+    await executor?.close();
+    executor = undefined;
+  });
+
+  it('starts children ahead for the forecast attempts only, up to its concurrency, and keeps them between attempts', async () => {
+    executor = new ProcessExecutor(3);
+    executor.expect(0);
+    await executor.execute(attemptOf('echo.mjs', { input: 0 }), recordingHooks());
+    // The child that ran it stays for later attempts; none is started ahead while none is forecast.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(children()).toHaveLength(1);
+    executor.expect(2);
+    await vi.waitFor(() => expect(children()).toHaveLength(2), { timeout: 10_000 });
+    const before = children();
+    await Promise.all([1, 2].map((input) => executor!.execute(attemptOf('echo.mjs', { input }), recordingHooks())));
+    expect(children()).toEqual(before);
+    executor.expect(10);
+    await vi.waitFor(() => expect(children()).toHaveLength(3), { timeout: 10_000 });
   });
 });

@@ -18,12 +18,11 @@ function processorFile(name: string, source: string): string {
   return file;
 }
 
-function run(processor: string, input: unknown = null, freshImport = true): Promise<AttemptOutcome> {
+function run(processor: string, input: unknown = null): Promise<AttemptOutcome> {
   const sent: SideBatch[] = [];
   return runAttempt(attemptOf('echo.mjs', { processor, input }), {
     signal: new AbortController().signal,
     send: (batch) => sent.push(batch),
-    freshImport,
   });
 }
 
@@ -33,12 +32,12 @@ function failure(outcome: AttemptOutcome): { code: string; message: string } {
 }
 
 describe('runAttempt', () => {
-  // A fresh instance per attempt in a reused thread needs the loader hooks a pooled thread installs:
-  // test/integration/executors-pooled.test.ts checks it on real threads.
+  // A fresh instance per attempt in a reused worker needs the loader hooks a reused worker installs:
+  // test/integration/executors-isolation.test.ts checks it on real threads and processes.
 
   it('imports the processor plainly in a single-use worker (the worker itself is what is fresh)', async () => {
     const file = processorFile('plain-counter.mjs', 'let n = 0; export default () => ++n;');
-    const outputs = [await run(file, null, false), await run(file, null, false)];
+    const outputs = [await run(file), await run(file)];
     expect(outputs.map((outcome) => (outcome.ok ? deserialize(outcome.output) : null))).toEqual([1, 2]);
   });
 

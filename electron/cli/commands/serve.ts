@@ -1,28 +1,13 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { InvalidArgumentError } from 'commander';
 import { APP_DEFAULT_ON_FAILURE } from '../../api/handlers.ts';
 import { Engine } from '../../engine/engine.ts';
 import { resolveDataDir } from '../../engine/store/data-dir.ts';
 import { startServer, type DprocServer } from '../../server/server.ts';
+import type { ServeCommandOptions } from './serve-options.ts';
 
-/** The parsed flags of `dproc serve`. */
-export interface ServeCommandOptions {
-  host: string;
-  port: number;
-  dataDir?: string;
-  workspace?: string;
-  /** Open a browser at the URL (commander turns `--no-open` into false). */
-  open: boolean;
-}
-
-/** Parses `--port`: 0 (any free port) to 65535. */
-export function parsePort(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 65_535) throw new InvalidArgumentError('expected a port number from 0 to 65535 (0 picks a free one)');
-  return n;
-}
+export { parsePort, type ServeCommandOptions } from './serve-options.ts';
 
 /**
  * `dproc serve`: the app in a browser. Runs until SIGINT/SIGTERM, then releases the runs it drives (they

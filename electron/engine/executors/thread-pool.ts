@@ -13,7 +13,7 @@ import { BootThrottle } from './boot-throttle.ts';
 import { keepAliveWhile } from './keep-alive.ts';
 import { onceAfterTurn } from './once-after-turn.ts';
 import { SpareTarget } from './spare-target.ts';
-import { workerEnv } from './worker-env.ts';
+import { reusedWorkerEnv, workerEnv } from './worker-env.ts';
 
 /** How one pool of worker threads is sized and recycled. */
 export interface ThreadPoolOptions {
@@ -145,7 +145,8 @@ export class RecyclingThreadPool {
         maxYoungGenerationSizeMb: youngGenerationMb(options.memoryLimitMb),
       },
       workerData,
-      env: workerEnv(),
+      // A reused thread makes fresh processor instances under new module URLs: no compile cache there.
+      env: reused ? reusedWorkerEnv() : workerEnv(),
       loadBalancer: (task, workers) => this.#pick(task, workers),
       recordTiming: false,
       // Idle threads wait on their event loop, not in Atomics.wait. The coordinator keeps only

@@ -15,3 +15,14 @@ export function workerEnv(): NodeJS.ProcessEnv {
   if (process.env.NODE_DISABLE_COMPILE_CACHE || process.env.NODE_COMPILE_CACHE) return { ...process.env };
   return { ...process.env, NODE_COMPILE_CACHE: join(tmpdir(), 'node-compile-cache') };
 }
+
+/**
+ * The environment of a reused worker: the coordinator's, with Node's compile cache off. A fresh
+ * instance of a processor with local imports is a new module URL per attempt, and the cache writes a
+ * file for every URL it compiles, at once (measured: 50 instances, 50 files, even after SIGKILL).
+ */
+export function reusedWorkerEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, NODE_DISABLE_COMPILE_CACHE: '1' };
+  delete env.NODE_COMPILE_CACHE;
+  return env;
+}

@@ -1,7 +1,9 @@
 import { deserialize, serialize } from './builtins.ts';
 import { captureConsole } from './console-capture.ts';
 import { unpackOutputs } from './packed-outputs.ts';
-import { loadProcessor } from './processor-loader.ts';
+import type { AttemptReset } from './attempt-reset.ts';
+import { importProcessor, type FreshProcessor } from './processor-loader.ts';
+import { guardStrays } from './stray-errors.ts';
 import { createContext, type Processor } from './context.ts';
 import type { AttemptOutcome, SideBatch, WireError, WorkerTask } from './protocol.ts';
 import { AttemptReporter, DEFAULT_REPORTER_LIMITS, type ReporterLimits } from './reporter.ts';
@@ -15,14 +17,26 @@ export interface RunnerIo {
   send(batch: SideBatch): void;
   limits?: ReporterLimits;
   /**
-   * The worker runs other attempts too (`pooled`): this attempt needs a fresh instance of the processor
-   * module (see processor-loader.ts). A single-use worker (thread, process) imports it plainly.
+   * The worker runs other attempts too (`pooled`, `process`): the attempt gets a fresh instance of the
+   * processor's modules and the worker's state is put back after it (attempt-reset.ts). A single-use
+   * worker (`thread`) imports the processor plainly: it is fresh already.
    */
-  freshImport?: boolean;
+  reset?: AttemptReset;
 }
 
-/** Runs ONE attempt inside a worker (thread or child process) and never throws: every failure is an outcome. */
+/**
+ * Runs ONE attempt inside a worker (thread or child process) and never throws: every failure is an
+ * outcome. A reused worker's outcome says whether the worker should retire (it could not be reset).
+ */
 export async function runAttempt(task: WorkerTask, io: RunnerIo): Promise<AttemptOutcome> {
+  let fresh: FreshProcessor | undefined;
+  let retire = false;
+  const outcome = await runProcessor(task, io, (prepared) => (fresh = prepared));
+  if (io.reset) retire = io.reset.end(fresh).retire;
+  return retire ? { ...outcome, retire } : outcome;
+}
+
+async function runProcessor(task: WorkerTask, io: RunnerIo, onPrepared: (fresh: FreshProcessor) => void): Promise<AttemptOutcome> {
   const reporter = new AttemptReporter(task.attemptId, io.send, io.limits ?? DEFAULT_REPORTER_LIMITS);
   const release = captureConsole((stream, text) => reporter.log(stream, text));
   const fail = (error: WireError): AttemptOutcome => ({ ok: false, error, ...reporter.finish() });
@@ -38,7 +52,14 @@ export async function runAttempt(task: WorkerTask, io: RunnerIo): Promise<Attemp
 
     let processor: unknown;
     try {
-      processor = await loadProcessor(task.processor, { fresh: io.freshImport === true });
+      if (io.reset) {
+        const fresh = await io.reset.prepare(task.processor);
+        onPrepared(fresh);
+        io.reset.begin();
+        processor = await fresh.instance();
+      } else {
+        processor = await importProcessor(task.processor);
+      }
     } catch (err) {
       return fail(importFailed(err, task.processor));
     }
@@ -50,7 +71,7 @@ export async function runAttempt(task: WorkerTask, io: RunnerIo): Promise<Attemp
     );
     let result: unknown;
     try {
-      result = await (processor as Processor)(task.input, ctx);
+      result = await guardStrays(async () => (processor as Processor)(task.input, ctx));
     } catch (err) {
       return fail(processorThrew(err));
     }

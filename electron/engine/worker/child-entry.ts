@@ -1,13 +1,17 @@
 import { AbortRegistry } from './abort-listener.ts';
+import type { AttemptReset } from './attempt-reset.ts';
 import { runAttempt } from './attempt-runner.ts';
-import { processorThrew } from './runner-errors.ts';
-import type { AttemptOutcome, ChildMessage, ParentMessage } from './protocol.ts';
+import type { AttemptOutcome, ChildMessage, ChildWorkerData, ParentMessage } from './protocol.ts';
+import { installStrayErrorGuard } from './stray-errors.ts';
 
-// Child-process entry (forked with serialization 'advanced'): runs the one attempt its parent sends,
-// reports over IPC, then exits. IPC is one ordered channel, so batches always arrive before 'done'.
+// Child-process entry (forked with serialization 'advanced'). A single-use child runs the one attempt
+// its parent sends, reports over IPC, then exits; a reused one (isolation `process`) runs attempts one
+// after another, each reset as in a reused thread (attempt-reset.ts). IPC is one ordered channel, so
+// batches always arrive before 'done'.
 
+const { reused } = JSON.parse(process.argv[2] ?? '{"reused":false}') as ChildWorkerData;
 const aborts = new AbortRegistry();
-let finished = false;
+let running = false;
 
 function post(message: ChildMessage, then?: () => void): void {
   if (!process.connected) return;
@@ -18,11 +22,19 @@ function post(message: ChildMessage, then?: () => void): void {
 }
 
 function finish(outcome: AttemptOutcome): void {
-  if (finished) return;
-  finished = true;
-  // Exit as soon as the outcome is written: a processor's leftover timers or sockets must not keep us alive.
-  post({ type: 'done', outcome }, () => process.exit(0));
+  running = false;
+  aborts.end();
+  // A single-use child exits as soon as the outcome is written: leftover timers or sockets must not
+  // keep it alive. A reused one was reset by the runner and waits for the next attempt.
+  post({ type: 'done', outcome }, reused && !outcome.retire ? undefined : () => process.exit(0));
 }
+
+// A stray error outside any attempt has nobody to fail (the runner fails the attempt for one during it).
+installStrayErrorGuard(() => {
+  if (!reused) process.exit(1);
+});
+
+let reset: AttemptReset | undefined;
 
 process.on('message', (message: ParentMessage) => {
   if (message.type === 'abort') {
@@ -30,21 +42,18 @@ process.on('message', (message: ParentMessage) => {
     return;
   }
   if (message.type === 'run') {
+    if (running) return; // the parent sends one attempt at a time; a second would be a bug there
+    running = true;
     const signal = aborts.start(message.task.attemptId);
     const send = (batch: Extract<ChildMessage, { type: 'batch' }>['batch']): void => post({ type: 'batch', batch });
-    void runAttempt(message.task, { signal, send }).then(finish);
+    void runAttempt(message.task, { signal, send, reset }).then(finish);
   }
 });
 
-// An error thrown from a processor's callback after it returned (or while it awaits) is still its throw.
-function onStrayError(err: unknown): void {
-  if (finished) process.exit(1);
-  finish({ ok: false, error: processorThrew(err), tail: { logs: [] }, sent: 0 });
-}
-process.on('uncaughtException', onStrayError);
-process.on('unhandledRejection', onStrayError);
-
 // The coordinator is gone: nobody will read our result.
 process.on('disconnect', () => process.exit(0));
+
+// Created after every listener above, so that the state it restores after each attempt includes them.
+if (reused) reset = new (await import('./attempt-reset.ts')).AttemptReset();
 
 post({ type: 'ready' });

@@ -1,31 +1,26 @@
 import * as nodeModule from 'node:module';
+import { isLocalModule } from './import-graph.ts';
 import { toInstanceFactory } from './instance-factory.ts';
-import { INSTANCE_QUERY, freshModuleHooksInstalled, markFreshModuleHooksInstalled } from './instance-query.ts';
+import { stripTypes } from './strip-types.ts';
+import { INSTANCE_QUERY, INSTANCE_TAG, PRELOAD_QUERY, freshModuleHooksInstalled, markFreshModuleHooksInstalled, preloadSources } from './instance-query.ts';
 
 interface LoadedSource {
   format: string | null | undefined;
   source: unknown;
 }
 
+interface ResolveContext {
+  parentURL?: string;
+}
+
 type RegisterHooks = (hooks: {
-  resolve?: (specifier: string, context: unknown, next: (s: string, c?: unknown) => { url: string }) => { url: string; format?: string; shortCircuit?: boolean };
+  resolve?: (
+    specifier: string,
+    context: ResolveContext,
+    next: (s: string, c?: ResolveContext) => { url: string; format?: string | null },
+  ) => { url: string; format?: string | null; shortCircuit?: boolean };
   load?: (url: string, context: unknown, next: (u: string, c?: unknown) => LoadedSource) => LoadedSource & { shortCircuit?: boolean };
 }) => unknown;
-
-type StripTypes = (code: string) => string;
-
-/** TypeScript → JavaScript with Node's own stripper, without the one-off ExperimentalWarning it prints. */
-function stripTypes(code: string): string {
-  const strip = (nodeModule as unknown as { stripTypeScriptTypes?: StripTypes }).stripTypeScriptTypes;
-  if (typeof strip !== 'function') throw new Error('this Node has no stripTypeScriptTypes');
-  const emitWarning = process.emitWarning;
-  process.emitWarning = () => {};
-  try {
-    return strip(code);
-  } finally {
-    process.emitWarning = emitWarning;
-  }
-}
 
 /** A factory module that exports no factory, and says why (the caller imports the processor as it is). */
 function noFactory(reason: string): string {
@@ -42,11 +37,19 @@ function factorySource(loaded: LoadedSource): string {
   return factory ?? noFactory('its default export is re-exported from another module, or its syntax is unknown to the rewriter');
 }
 
+/** The `?dproc-instance=N` tag of a URL, or '' (see instance-query.ts). */
+function tagOf(url: string | undefined): string {
+  const at = url?.indexOf(INSTANCE_TAG) ?? -1;
+  return at < 0 ? '' : url!.slice(at);
+}
+
 /**
- * In-thread module hooks (module.registerHooks, Node >= 22.15) for reused (`pooled`) threads:
- * `<file URL>?dproc=instance` loads the processor rewritten into an instance factory: one module per
- * thread and processor, and a fresh instance per attempt for the price of a function call. Without
- * registerHooks nothing is installed and the caller imports processors as they are.
+ * In-thread module hooks (module.registerHooks, Node >= 22.15) for reused workers:
+ * - `<file URL>?dproc=instance` loads the processor rewritten into an instance factory: one module per
+ *   worker and processor, and a fresh instance per attempt for the price of a function call;
+ * - a local module (outside node_modules) imported by a module whose URL carries `?dproc-instance=N`
+ *   gets the same tag: the processor's local graph is instantiated afresh per attempt, its packages not.
+ * Without registerHooks nothing is installed and the caller imports processors as they are.
  */
 export function installFreshModuleHooks(): void {
   const registerHooks = (nodeModule as unknown as { registerHooks?: RegisterHooks }).registerHooks;
@@ -54,10 +57,18 @@ export function installFreshModuleHooks(): void {
   markFreshModuleHooksInstalled();
   registerHooks({
     resolve(specifier, context, next) {
-      if (specifier.startsWith('file:') && specifier.endsWith(INSTANCE_QUERY)) return { url: specifier, shortCircuit: true };
-      return next(specifier, context);
+      if (specifier.startsWith('file:') && (specifier.endsWith(INSTANCE_QUERY) || specifier.endsWith(PRELOAD_QUERY))) {
+        return { url: specifier, shortCircuit: true };
+      }
+      const tag = tagOf(context.parentURL);
+      const resolved = next(specifier, context);
+      if (tag === '' || !isLocalModule(resolved.url) || resolved.url.includes(INSTANCE_TAG)) return resolved;
+      return { ...resolved, url: resolved.url + tag, shortCircuit: true };
     },
     load(url, context, next) {
+      if (url.endsWith(PRELOAD_QUERY)) {
+        return { format: 'module', source: preloadSources.get(url.slice(0, -PRELOAD_QUERY.length)) ?? '', shortCircuit: true };
+      }
       if (!url.endsWith(INSTANCE_QUERY)) return next(url, context);
       return { format: 'module', source: factorySource(next(url.slice(0, -INSTANCE_QUERY.length), context)), shortCircuit: true };
     },

@@ -5,6 +5,23 @@
 export const INSTANCE_QUERY = '?dproc=instance';
 
 /**
+ * The query that makes a fresh instance of a processor that imports local modules: the processor and
+ * every local module it imports, directly or not, are loaded under `?dproc-instance=N`, a new N per
+ * attempt (the loader hooks pass the tag on; packages from node_modules keep their one instance).
+ */
+export const INSTANCE_TAG = '?dproc-instance=';
+
+/**
+ * `<local file URL>?dproc-preload` is a module that imports, by the same names and from the same place,
+ * the packages that file imports: loading the packages of a processor's local graph once per worker,
+ * before its first fresh instance, so that what they set up when first loaded is kept.
+ */
+export const PRELOAD_QUERY = '?dproc-preload';
+
+/** The source of each preload module, by the URL of the local file it stands beside. */
+export const preloadSources = new Map<string, string>();
+
+/**
  * Exported `true` by every factory module, so that a loader that ignored the rewrite (and served the
  * processor itself) is never mistaken for one: the processor would be called as its own factory.
  */

@@ -1,10 +1,8 @@
 import { pathToFileURL } from './builtins.ts';
-import { INSTANCE_FACTORY_MARK, INSTANCE_QUERY, freshModuleHooksInstalled } from './instance-query.ts';
+import { localGraph } from './import-graph.ts';
+import { INSTANCE_FACTORY_MARK, INSTANCE_QUERY, INSTANCE_TAG, PRELOAD_QUERY, freshModuleHooksInstalled, preloadSources } from './instance-query.ts';
 
-/** Runs a processor module's body once more and resolves to its default export (see instance-factory.ts). */
-type InstanceFactory = () => Promise<unknown>;
-
-// pathToFileURL is not free and a pooled worker sees the same few processors thousands of times.
+// pathToFileURL is not free and a reused worker sees the same few processors thousands of times.
 const fileUrls = new Map<string, string>();
 function fileUrlOf(path: string): string {
   let url = fileUrls.get(path);
@@ -16,47 +14,84 @@ function fileUrlOf(path: string): string {
   return url;
 }
 
-/** A processor's instance factory in this thread, or why it has none. */
-type FactoryOrReason = { factory: InstanceFactory } | { reason: string };
-const factories = new Map<string, FactoryOrReason>();
-
-/** The processor's instance factory; undefined when loading it threw (a dependency that does not load…). */
-async function factoryOf(url: string): Promise<FactoryOrReason | undefined> {
-  let found = factories.get(url);
-  if (found) return found;
-  try {
-    const mod = (await import(`${url}${INSTANCE_QUERY}`)) as Record<string, unknown>;
-    if (mod[INSTANCE_FACTORY_MARK] === true && typeof mod.default === 'function') found = { factory: mod.default as InstanceFactory };
-    else found = { reason: typeof mod.reason === 'string' ? mod.reason : 'the module loader did not rewrite it' };
-  } catch {
-    return undefined; // the plain import reports the same problem, as it would without pooling
-  }
-  factories.set(url, found);
-  return found;
+/** How a reused worker makes a fresh instance of one processor, prepared once per worker. */
+export interface FreshProcessor {
+  /** Resolves to the default export of a new instance (throws what evaluating the module threw). */
+  instance(): Promise<unknown>;
+  /**
+   * New ES modules each instance() leaves behind (V8 never frees a module): the worker retires once
+   * they add up. 0 for an instance factory, which is a function call.
+   */
+  readonly modulesPerInstance: number;
+  /** Set when instances cannot be fresh (a CommonJS processor): every attempt shares one, and why. */
+  readonly sharedBecause?: string;
 }
 
-/** Processors this thread already warned about (once per thread is enough to be seen). */
-const warned = new Set<string>();
+let instances = 0;
+
+/** The processor's instance factory (instance-factory.ts), or why it has none. */
+async function factoryOf(url: string): Promise<{ factory: () => Promise<unknown> } | { reason: string }> {
+  const mod = (await import(`${url}${INSTANCE_QUERY}`)) as Record<string, unknown>;
+  if (mod[INSTANCE_FACTORY_MARK] === true && typeof mod.default === 'function') return { factory: mod.default as () => Promise<unknown> };
+  return { reason: typeof mod.reason === 'string' ? mod.reason : 'the module loader did not rewrite it' };
+}
+
+/** Imports, once, the packages the processor's local files import, from where each file imports them. */
+async function preloadPackages(packageImports: Map<string, string[]>): Promise<void> {
+  for (const [fileUrl, specifiers] of packageImports) {
+    preloadSources.set(fileUrl, specifiers.map((s) => `import ${JSON.stringify(s)};`).join('\n'));
+    try {
+      await import(`${fileUrl}${PRELOAD_QUERY}`);
+    } catch {
+      // The fresh instance imports them again and reports the failure as the attempt's.
+    }
+  }
+}
 
 /**
- * The default export of a processor module for one attempt. `fresh` (a worker that runs many attempts):
- * a new instance of the module from its instance factory, so its module-level state starts clean. A
- * processor that cannot be rewritten into one is imported as it is, shared by the attempts on this
- * thread, and the first attempt that does so says so in its log. Not `fresh` (a single-use worker, fresh
- * already): imported as it is. Throws what loading or evaluating the module threw.
+ * Prepares fresh instances of the processor at `path` for a reused worker. Its packages (node_modules)
+ * are loaded here, once; its own modules are instantiated per attempt:
+ * - a processor that imports no local file: rewritten once into an instance factory, so an instance is
+ *   a function call;
+ * - one that does (or that the rewriter cannot handle): its whole local graph is imported again under a
+ *   new `?dproc-instance=N` per attempt (the loader hooks pass the tag to every local import);
+ * - a CommonJS processor (require() has its own cache) is shared, and says so in sharedBecause.
+ * Throws what importing the packages threw only through instance(), as a plain import would.
  */
-export async function loadProcessor(path: string, opts: { fresh: boolean }): Promise<unknown> {
+export async function prepareFresh(path: string): Promise<FreshProcessor> {
   const url = fileUrlOf(path);
-  const found = opts.fresh && freshModuleHooksInstalled() ? await factoryOf(url) : undefined;
-  if (found && 'factory' in found) return found.factory();
-  const processor = ((await import(url)) as { default?: unknown }).default;
-  // Warn only about a processor that will run: a module that does not load fails the attempt anyway.
-  if (found && typeof processor === 'function' && !warned.has(url)) {
-    warned.add(url);
-    console.warn(
-      `dproc: isolation "pooled" cannot give ${path} a fresh module instance per attempt (${found.reason}); ` +
-        'its module-level state is shared by the attempts that run on the same worker thread. Use isolation "thread" if that matters.',
-    );
+  if (!freshModuleHooksInstalled()) return shared(url, 'this Node has no module.registerHooks');
+  const graph = localGraph(url);
+  if (graph.local.length === 1) {
+    let found: Awaited<ReturnType<typeof factoryOf>> | undefined;
+    try {
+      found = await factoryOf(url);
+    } catch {
+      found = undefined; // a package that does not load: the tagged import below reports it per attempt
+    }
+    if (found && 'factory' in found) return { instance: found.factory, modulesPerInstance: 0 };
+    if (found && /CommonJS/.test(found.reason)) return shared(url, found.reason);
   }
-  return processor;
+  await preloadPackages(graph.packageImports);
+  return {
+    modulesPerInstance: graph.local.length,
+    async instance() {
+      return ((await import(`${url}${INSTANCE_TAG}${++instances}`)) as { default?: unknown }).default;
+    },
+  };
+}
+
+function shared(url: string, reason: string): FreshProcessor {
+  return {
+    sharedBecause: reason,
+    modulesPerInstance: 0,
+    async instance() {
+      return ((await import(url)) as { default?: unknown }).default;
+    },
+  };
+}
+
+/** The default export of a processor module, imported as it is (a single-use worker is fresh already). */
+export async function importProcessor(path: string): Promise<unknown> {
+  return ((await import(fileUrlOf(path))) as { default?: unknown }).default;
 }

@@ -47,6 +47,8 @@ export type AttemptOutcome = (
   tail: ReportBatch;
   /** How many side batches were sent before the outcome: the coordinator waits for all of them. */
   sent: number;
+  /** A reused worker that could not be put back as it was: the executor replaces it. */
+  retire?: boolean;
 };
 
 /** What a piscina thread returns: the outcome, which thread ran it, and how full its heap is now. */
@@ -56,6 +58,12 @@ export type ThreadOutcome = AttemptOutcome & { threadId: number; heapUsedMb: num
 export interface AbortNotice {
   attemptId: string;
   reason: { message: string; code?: string };
+}
+
+/** How a child process is started (its argv[2], as JSON). */
+export interface ChildWorkerData {
+  /** The child runs many attempts (`process`): each is reset as in a reused thread. */
+  reused: boolean;
 }
 
 /** Coordinator → child process. */

@@ -13,14 +13,20 @@ import { getHeapStatistics } from './builtins.ts';
 const { AbortRegistry } = await import('./abort-listener.ts');
 const { runAttempt } = await import('./attempt-runner.ts');
 
+const { installStrayErrorGuard } = await import('./stray-errors.ts');
+
 const aborts = new AbortRegistry();
 const { abortChannel, reused } = workerData as ThreadWorkerData;
-// Only a reused thread needs the hooks, and with them the rewriter (acorn): a single-use one starts lighter.
-if (reused) (await import('./fresh-module-hooks.ts')).installFreshModuleHooks();
+// A stray error outside any attempt has nobody to fail; the thread carries on (or is discarded).
+installStrayErrorGuard(() => {});
 const channel = new BroadcastChannel(abortChannel);
 channel.onmessage = (event) => aborts.notice(event.data as AbortNotice);
 // Piscina terminates idle workers itself; the channel must not keep one alive.
 channel.unref();
+
+// Only a reused thread needs the reset, and with it the rewriter (acorn): a single-use one starts lighter.
+// Created last, so that the state it restores after each attempt includes this entry's own set-up.
+const reset = reused ? new (await import('./attempt-reset.ts')).AttemptReset() : undefined;
 
 const port = parentPort;
 function send(batch: SideBatch): void {
@@ -31,7 +37,7 @@ function send(batch: SideBatch): void {
 export default async function runInThread(task: WorkerTask): Promise<ThreadOutcome> {
   const signal = aborts.start(task.attemptId);
   try {
-    const outcome = await runAttempt(task, { signal, send, freshImport: reused });
+    const outcome = await runAttempt(task, { signal, send, reset });
     // Heap use lets the pool retire a thread early when leaked module instances are big.
     return { ...outcome, threadId, heapUsedMb: getHeapStatistics().used_heap_size / 1_048_576 };
   } finally {

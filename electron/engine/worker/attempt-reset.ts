@@ -1,0 +1,84 @@
+import { clearTrackedTimers, installTimerTracking, trackTimers } from './attempt-timers.ts';
+import { installFreshModuleHooks } from './fresh-module-hooks.ts';
+import { GlobalState } from './global-state.ts';
+import { prepareFresh, type FreshProcessor } from './processor-loader.ts';
+
+// Everything a reused worker (isolation `pooled` or `process`) does so that each attempt starts as if
+// the worker were new: a fresh instance of the processor's own modules, the timers it left cleared, and
+// globalThis, the built-ins, process.env and process listeners put back. Packages from node_modules are
+// loaded once and kept (that is the point of reusing a worker); what they set up when first loaded
+// (a polyfill, dotenv's variables) is part of the state every attempt starts from.
+
+/**
+ * New ES modules a worker may accumulate from fresh instances (processors with local imports) before it
+ * retires: each costs a few KB that V8 never frees. At 2 modules per attempt, a worker is replaced
+ * every 2,500 attempts.
+ */
+const MAX_LEFTOVER_MODULES = 5_000;
+
+/** What the worker should do after an attempt. */
+export interface AfterAttempt {
+  /** The worker could not be put back as it was (or has grown too big): replace it. */
+  retire: boolean;
+  /** Timers the attempt left pending, now cleared. */
+  timersCleared: number;
+  /** Global properties it changed, now put back. */
+  restored: string[];
+}
+
+/** A reused worker's per-attempt reset; one per worker, created once its own set-up is done. */
+export class AttemptReset {
+  #baseline: GlobalState;
+  readonly #prepared = new Map<string, Promise<FreshProcessor>>();
+  readonly #warned = new Set<string>();
+  #leftoverModules = 0;
+
+  constructor() {
+    installFreshModuleHooks();
+    installTimerTracking();
+    this.#baseline = GlobalState.capture();
+  }
+
+  /**
+   * The processor's fresh-instance maker, prepared on first use in this worker. Preparing loads its
+   * packages, whose own set-up then joins the state every attempt starts from.
+   */
+  async prepare(path: string): Promise<FreshProcessor> {
+    let prepared = this.#prepared.get(path);
+    if (!prepared) {
+      prepared = prepareFresh(path).then((fresh) => {
+        this.#baseline = GlobalState.capture();
+        return fresh;
+      });
+      this.#prepared.set(path, prepared);
+      // A failure is the attempt's; the next attempt tries again (the file may have been fixed).
+      prepared.catch(() => this.#prepared.delete(path));
+    }
+    const fresh = await prepared;
+    if (fresh.sharedBecause && !this.#warned.has(path)) {
+      this.#warned.add(path);
+      console.warn(
+        `dproc: this worker cannot give ${path} a fresh module instance per attempt (${fresh.sharedBecause}); ` +
+          'its module-level state is shared by the attempts that run on the same worker. Use isolation "thread" if that matters.',
+      );
+    }
+    return fresh;
+  }
+
+  /** The attempt's own code runs from now on: its timers are tracked. */
+  begin(): void {
+    trackTimers();
+  }
+
+  /** The attempt is over: clears its timers and puts the global state back. */
+  end(fresh: FreshProcessor | undefined): AfterAttempt {
+    const timersCleared = clearTrackedTimers();
+    const report = this.#baseline.restore();
+    this.#leftoverModules += fresh?.modulesPerInstance ?? 0;
+    return {
+      retire: report.stuck.length > 0 || this.#leftoverModules > MAX_LEFTOVER_MODULES,
+      timersCleared,
+      restored: report.restored,
+    };
+  }
+}
