@@ -54,7 +54,6 @@ export async function followRun(engine: Engine, coordinator: Coordinator, opts: 
   let snapshot: RunSnapshot;
   try {
     snapshot = await coordinator.whenSettled();
-    (globalThis as any).__mark?.('settled');
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
@@ -63,12 +62,10 @@ export async function followRun(engine: Engine, coordinator: Coordinator, opts: 
     await engine.release(runId);
   }
   const report = engine.report(runId, snapshot);
-  (globalThis as any).__mark?.('reported');
   if (opts.json) {
     process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   } else {
     process.stdout.write(`${runSummaryBlock(snapshot, report, sinkTasks(snapshot)).join('\n')}\n`);
   }
-  (globalThis as any).__mark?.('printed');
   return exitCodeFor(snapshot, interrupted);
 }

@@ -7,11 +7,28 @@ import type { JobPlan } from '../../shared/job-schema.ts';
 import { toJsonSafe } from '../../shared/json-safe.ts';
 import { buildRunReport, type RunReport } from '../../shared/run-report.ts';
 import type { RunSnapshot } from '../../shared/snapshot.ts';
-import type { OnFailurePolicy } from '../../shared/states.ts';
+import type { IsolationLevel, OnFailurePolicy } from '../../shared/states.ts';
 import { Coordinator } from './coordinator/coordinator.ts';
 import { ExecutorSet } from './executors/executor-set.ts';
 import { loadJob } from './job/load-job.ts';
 import { RunStore } from './store/run-store.ts';
+
+/** A run's settings, resolved from overrides, the job file and the engine's defaults. */
+export interface RunSettings {
+  concurrency: number;
+  onFailure: OnFailurePolicy;
+}
+
+/**
+ * A validated job about to run: its settings and its executors, made before any store is opened. Its
+ * executors hear at once which attempts will start first (Executor.expect), so an executor that boots
+ * workers ahead can do so while the store opens and the run is recorded. Engine.start takes it over.
+ */
+export interface PreparedRun {
+  readonly plan: JobPlan;
+  readonly settings: RunSettings;
+  readonly executors: ExecutorSet;
+}
 
 /** Overrides of a job file's run settings (CLI flags, the launcher's fields). */
 export interface RunOverrides {
@@ -45,10 +62,7 @@ export class Engine {
 
   /** Opens (creating if needed) the store in the data directory. */
   static open(options: EngineOptions): Engine {
-    (globalThis as any).__mark?.('open>');
-    const e = new Engine(RunStore.open(options.dataDir), options);
-    (globalThis as any).__mark?.('opened');
-    return e;
+    return new Engine(RunStore.open(options.dataDir), options);
   }
 
   /** Loads and validates a job file with the overrides applied; throws DprocError(s) naming file, task and field. */
@@ -56,25 +70,17 @@ export class Engine {
     return loadJob(file, overrides);
   }
 
-  /** Validates a job file, records a new run and starts it. */
-  async start(file: string, overrides: RunOverrides = {}): Promise<Coordinator> {
-    (globalThis as any).__mark?.('start>');
-    const plan = await this.validate(file, overrides);
-    (globalThis as any).__mark?.('validated');
-    const options = {
-      concurrency: overrides.concurrency ?? plan.concurrency ?? availableParallelism(),
-      onFailure: overrides.onFailure ?? plan.onFailure ?? this.options.defaultOnFailure ?? 'fail',
-    };
-    const executors = new ExecutorSet(options.concurrency);
+  /** Validates a job file (or takes a prepared one: see prepareRun), records a new run and starts it. */
+  async start(job: string | PreparedRun, overrides: RunOverrides = {}): Promise<Coordinator> {
+    const run = typeof job === 'string' ? prepareRun(await this.validate(job, overrides), overrides, this.options.defaultOnFailure) : job;
     let coordinator: Coordinator;
     try {
-      coordinator = Coordinator.start(plan, options, this.deps(executors));
+      coordinator = Coordinator.start(run.plan, run.settings, this.deps(run.executors));
     } catch (err) {
-      await executors.close();
+      await run.executors.close();
       throw err;
     }
-    (globalThis as any).__mark?.('coord started');
-    return this.track(coordinator, executors);
+    return this.track(coordinator, run.executors);
   }
 
   /**
@@ -157,10 +163,8 @@ export class Engine {
     this.active.delete(runId);
     try {
       await entry.coordinator.close();
-    (globalThis as any).__mark?.('coord closed');
     } finally {
       await entry.executors.close();
-    (globalThis as any).__mark?.('executors closed');
     }
   }
 
@@ -179,4 +183,25 @@ export class Engine {
     for (const l of this.startListeners) l(coordinator);
     return coordinator;
   }
+}
+
+/**
+ * Resolves a plan's run settings and creates its executors, telling each at once how many of the tasks
+ * that can start first will run on it (the coordinator's forecast, before there is a coordinator).
+ */
+export function prepareRun(plan: JobPlan, overrides: RunOverrides = {}, defaultOnFailure: OnFailurePolicy = 'fail'): PreparedRun {
+  const settings: RunSettings = {
+    concurrency: overrides.concurrency ?? plan.concurrency ?? availableParallelism(),
+    onFailure: overrides.onFailure ?? plan.onFailure ?? defaultOnFailure,
+  };
+  const executors = new ExecutorSet(settings.concurrency);
+  const first = new Map<IsolationLevel, number>();
+  let n = 0;
+  for (const task of plan.tasks) {
+    if (task.blockedBy.length > 0) continue;
+    first.set(task.isolation, (first.get(task.isolation) ?? 0) + 1);
+    if (++n >= settings.concurrency) break;
+  }
+  for (const [kind, count] of first) executors.get(kind).expect?.(count);
+  return { plan, settings, executors };
 }

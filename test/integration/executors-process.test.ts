@@ -162,6 +162,8 @@ describe('the process executor\'s reused children', () => {
     executor.expect(2);
     await vi.waitFor(() => expect(children()).toHaveLength(2), { timeout: 10_000 });
     const before = children();
+    // As the coordinator does: the forecast counts attempts still queued, none once these two start.
+    executor.expect(0);
     await Promise.all([1, 2].map((input) => executor!.execute(attemptOf('echo.mjs', { input }), recordingHooks())));
     expect(children()).toEqual(before);
     executor.expect(10);
