@@ -1,14 +1,18 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { DprocError, ERROR_CODES } from '../../shared/errors.ts';
 import { EXIT_CODES } from '../../shared/states.ts';
-import { Engine, type RunOverrides } from '../engine/engine.ts';
+import { Engine, prepareRun, type PreparedRun, type RunOverrides } from '../engine/engine.ts';
 import { formatJobError, jobProblems } from '../engine/job/format-job-error.ts';
+import { loadJob } from '../engine/job/load-job.ts';
 import { resolveDataDir } from '../engine/store/data-dir.ts';
 import { continueCommand } from './commands/continue-run.ts';
 import { runsCommand, showCommand } from './commands/inspect.ts';
 import { runCommand } from './commands/run.ts';
 import { parsePort, type ServeCommandOptions } from './commands/serve-options.ts';
 import { validateCommand } from './commands/validate.ts';
+import { wantsHeapFlags, type Launch } from './launch.ts';
+
+export { HEAP_FLAGS_FROM_TASKS, type Launch } from './launch.ts';
 
 const JOB_ERROR_CODES = new Set<string>([
   ERROR_CODES.JOB_SYNTAX,
@@ -47,8 +51,48 @@ async function withEngine(opts: CommonOpts, fn: (engine: Engine) => Promise<numb
   }
 }
 
-/** Builds the `dproc` program; `run` resolves with the process exit code. */
-export function buildProgram(setExitCode: (code: number) => void): Command {
+/**
+ * `dproc run`: the job is parsed before the store is opened, so that a big one relaunches with the heap
+ * flags before anything is recorded, and so that the executors hear what starts first (prepareRun) while
+ * the store opens and the run is created.
+ */
+async function runJob(job: string, overrides: RunOverrides, opts: CommonOpts, launch: Launch | undefined): Promise<number> {
+  const plan = await loadJob(job, overrides);
+  if (wantsHeapFlags(launch, plan.tasks.length)) return launch.relaunch();
+  const prepared: PreparedRun = prepareRun(plan, overrides, 'fail');
+  let engine: Engine;
+  try {
+    engine = Engine.open({ dataDir: resolveDataDir({ dataDir: opts.dataDir }), defaultOnFailure: 'fail' });
+  } catch (err) {
+    await prepared.executors.close();
+    throw err;
+  }
+  try {
+    return await runCommand(engine, prepared, opts);
+  } finally {
+    await engine.close();
+  }
+}
+
+/** `dproc resume|retry|skip`: a big stored run is continued with the heap flags (see launch.ts). */
+async function continueRun(runId: string, controls: { retry?: string[]; skip?: string[] }, opts: CommonOpts, launch: Launch | undefined): Promise<number> {
+  const engine = Engine.open({ dataDir: resolveDataDir({ dataDir: opts.dataDir }), defaultOnFailure: 'fail' });
+  let relaunch = false;
+  try {
+    // An unknown run id falls through to continueCommand, which reports it.
+    relaunch = engine.store.hasRun(runId) && wantsHeapFlags(launch, engine.store.getRunSummary(runId).taskCount);
+    if (!relaunch) return await continueCommand(engine, runId, controls, opts);
+  } finally {
+    await engine.close();
+  }
+  return launch!.relaunch();
+}
+
+/**
+ * Builds the `dproc` program; `run` resolves with the process exit code. `launch`: what bin/dproc.js
+ * says of this process (absent when the CLI runs some other way: then it never relaunches).
+ */
+export function buildProgram(setExitCode: (code: number) => void, launch?: Launch): Command {
   const program = new Command('dproc')
     .description('Distributed Processor: run data-processing jobs as a DAG of isolated, parallel regions and an aggregate.')
     .version('0.1.0')
@@ -75,7 +119,7 @@ Examples:
     .addOption(jsonOption())
     .addOption(plainOption())
     .action(async (job: string, opts: CommonOpts & RunOverrides) =>
-      setExitCode(await withEngine(opts, (e) => runCommand(e, job, { concurrency: opts.concurrency, onFailure: opts.onFailure }, opts))),
+      setExitCode(await runJob(job, { concurrency: opts.concurrency, onFailure: opts.onFailure }, opts, launch)),
     );
 
   program
@@ -108,7 +152,7 @@ Examples:
     .addOption(dataDirOption())
     .addOption(jsonOption())
     .addOption(plainOption())
-    .action(async (runId: string, opts: CommonOpts) => setExitCode(await withEngine(opts, (e) => continueCommand(e, runId, {}, opts))));
+    .action(async (runId: string, opts: CommonOpts) => setExitCode(await continueRun(runId, {}, opts, launch)));
 
   const controls = {
     retry: 'run FAILED, SKIPPED, UPSTREAM_FAILED or CANCELLED tasks again (with their downstream), then continue the run',
@@ -123,9 +167,7 @@ Examples:
       .addOption(dataDirOption())
       .addOption(jsonOption())
       .addOption(plainOption())
-      .action(async (runId: string, tasks: string[], opts: CommonOpts) =>
-        setExitCode(await withEngine(opts, (e) => continueCommand(e, runId, { [action]: tasks }, opts))),
-      );
+      .action(async (runId: string, tasks: string[], opts: CommonOpts) => setExitCode(await continueRun(runId, { [action]: tasks }, opts, launch)));
   }
 
   program
@@ -143,15 +185,23 @@ Prints http://127.0.0.1:PORT/?token=<secret>: the token (new each start) is need
 Needs the built app ("npm run build" writes out/renderer). Runs use onFailure "wait" unless the job sets one.
 Ctrl+C stops the server: runs still going become INTERRUPTED (not cancelled) and "dproc resume" continues them.`,
     )
-    // Loaded on use: the server (node:http, ws, the API handlers) is a third of the CLI's modules.
-    .action(async (opts: ServeCommandOptions) => setExitCode(await (await import('./commands/serve.ts')).serveCommand(opts)));
+    .action(async (opts: ServeCommandOptions) => {
+      // A server may drive any number of big runs: it always runs with the heap flags.
+      if (launch && launch.missingHeapFlags.length > 0) return setExitCode(await launch.relaunch());
+      // Loaded on use: the server (node:http, ws, the API handlers) is a third of the CLI's modules, and
+      // an ESM import of node:http alone loads Node's fetch implementation (~25 ms).
+      setExitCode(await (await import('./commands/serve.ts')).serveCommand(opts));
+    });
   return program;
 }
 
-/** Runs the CLI with `argv` (without node and script) and returns the exit code; never throws. */
-export async function main(argv: string[]): Promise<number> {
+/**
+ * Runs the CLI with `argv` (without node and script) and returns the exit code; never throws.
+ * `launch`: from bin/dproc.js (see Launch); without it the CLI runs here whatever the job's size.
+ */
+export async function main(argv: string[], launch?: Launch): Promise<number> {
   let code = 0;
-  const program = buildProgram((c) => (code = c));
+  const program = buildProgram((c) => (code = c), launch);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return code;
@@ -177,7 +227,7 @@ export async function main(argv: string[]): Promise<number> {
  * launcher dies, even by SIGKILL, the channel closes: stop as on SIGTERM (a run is cancelled, resumable)
  * instead of running on with no parent.
  */
-function stopWithLauncher(): void {
+export function stopWithLauncher(): void {
   if (!process.channel) return;
   process.channel.unref();
   process.once('disconnect', () => process.kill(process.pid, 'SIGTERM'));

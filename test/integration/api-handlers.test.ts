@@ -118,7 +118,7 @@ describe('API handlers: jobs', () => {
   it('listJobs offers the examples and the workspace jobs, depth-limited, skipping node_modules, hidden folders and symlinks', async () => {
     const { jobs } = await api.handlers.listJobs({});
     const examples = jobs.filter((j) => j.source === 'example');
-    expect(examples.map((j) => j.name).sort()).toEqual(['flaky', 'sales-by-region']);
+    expect(examples.map((j) => j.name).sort()).toEqual(['flaky', 'flight-delays', 'sales-by-region']);
     expect(examples.every((j) => j.path.startsWith(EXAMPLES))).toBe(true);
     const inWorkspace = jobs.filter((j) => j.source === 'workspace').map((j) => j.name).sort();
     // link-out.job.yaml is a symlink: not offered (and refused if asked for, see below).

@@ -4,13 +4,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PooledExecutor } from '../../electron/engine/executors/pooled-executor.ts';
+import { ProcessExecutor } from '../../electron/engine/executors/process-executor.ts';
 import { ThreadExecutor } from '../../electron/engine/executors/thread-executor.ts';
 import { attemptOf, recordingHooks } from '../fixtures/processors/harness.ts';
 
-// Regression: every pooled attempt imports its processor under a new URL, and with Node's compile cache on,
-// each one left a cache file behind (2 million files, 7.7 GB in /tmp after a few benchmark runs) and the
-// cache's per-module bookkeeping halved a pooled thread's throughput. Every worker now imports a processor
-// under one URL (a pooled thread: its instance factory, once), so the cache stops growing after the first.
+// Regression: every pooled attempt imported its processor under a new URL, and with Node's compile cache
+// on, each one left a cache file behind (2 million files, 7.7 GB in /tmp after a few benchmark runs) and
+// the cache's per-module bookkeeping halved a pooled thread's throughput. A reused worker still imports a
+// processor with local imports under a new URL per attempt (its fresh instance), so reused workers run
+// without the compile cache; single-use workers import a processor under one URL and keep it.
 
 function countFiles(dir: string): number {
   let n = 0;
@@ -35,21 +37,18 @@ afterEach(() => {
 });
 
 describe('the compile cache does not grow with every attempt', () => {
-  it('pooled threads use the compile cache, with one entry per processor, not one per attempt', async () => {
-    const run = async (n: number) => {
-      const executor = new PooledExecutor(2);
-      const dirs: unknown[] = [];
-      try {
-        for (let i = 0; i < n; i++) dirs.push(deserialize(await executor.execute(attemptOf('compile-cache-dir.mjs'), recordingHooks())));
-      } finally {
-        await executor.close();
-      }
-      for (const dir of dirs) expect(dir).toContain(cacheDir);
-      return countFiles(cacheDir);
-    };
-    const afterTwo = await run(2);
-    const afterThirty = await run(30);
-    expect(afterThirty).toBe(afterTwo);
+  it.each([
+    ['pooled threads', () => new PooledExecutor(2)],
+    ['reused child processes', () => new ProcessExecutor(2)],
+  ])('%s run without it, so 30 fresh instances of a processor with local imports leave no file', async (_what, create) => {
+    const executor = create();
+    try {
+      for (let i = 0; i < 30; i++) await executor.execute(attemptOf('fresh-instance/processor.mjs'), recordingHooks());
+      expect(deserialize(await executor.execute(attemptOf('compile-cache-dir.mjs'), recordingHooks()))).toBeNull();
+    } finally {
+      await executor.close();
+    }
+    expect(countFiles(cacheDir)).toBe(0);
   });
 
   it('single-use threads keep the compile cache the coordinator was given', async () => {

@@ -58,12 +58,12 @@ describe('Coordinator scheduling', () => {
     const ex = new FakeExecutor({}, 'manual');
     const { deps } = setup(ex);
     const plan = makePlan([
-      { id: 'a' },
-      { id: 'b' },
+      { id: 'a', isolation: 'thread' },
+      { id: 'b', isolation: 'thread' },
       { id: 'c', isolation: 'process' },
-      { id: 'd' },
+      { id: 'd', isolation: 'thread' },
       { id: 'e', isolation: 'pooled' },
-      { id: 'f' },
+      { id: 'f', isolation: 'thread' },
     ]);
     const c = Coordinator.start(plan, { concurrency: 2, onFailure: 'fail' }, deps);
     // a and b run; of the queue c d e f, the next two (as many as the run's concurrency) are c and d.

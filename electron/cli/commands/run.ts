@@ -1,9 +1,9 @@
-import type { Engine, RunOverrides } from '../../engine/engine.ts';
+import type { Engine, PreparedRun } from '../../engine/engine.ts';
 import { followRun } from '../follow-run.ts';
 
-/** `dproc run JOB`: validates the job, records a run, runs it to its end. */
-export async function runCommand(engine: Engine, job: string, overrides: RunOverrides, opts: { json?: boolean; plain?: boolean }): Promise<number> {
-  const coordinator = await engine.start(job, overrides);
+/** `dproc run JOB`: records a run of the prepared job and runs it to its end. */
+export async function runCommand(engine: Engine, job: PreparedRun, opts: { json?: boolean; plain?: boolean }): Promise<number> {
+  const coordinator = await engine.start(job);
   if (!opts.json) {
     const s = coordinator.snapshot;
     process.stdout.write('Distributed Processing: COORDINATING\n');

@@ -5,7 +5,7 @@ import { prepareFresh, type FreshProcessor } from './processor-loader.ts';
 
 // Everything a reused worker (isolation `pooled` or `process`) does so that each attempt starts as if
 // the worker were new: a fresh instance of the processor's own modules, the timers it left cleared, and
-// globalThis, the built-ins, process.env and process listeners put back. Packages from node_modules are
+// (`process` only) globalThis, the built-ins, process.env and process listeners put back. Packages from node_modules are
 // loaded once and kept (that is the point of reusing a worker); what they set up when first loaded
 // (a polyfill, dotenv's variables) is part of the state every attempt starts from.
 
@@ -28,15 +28,21 @@ export interface AfterAttempt {
 
 /** A reused worker's per-attempt reset; one per worker, created once its own set-up is done. */
 export class AttemptReset {
-  #baseline: GlobalState;
+  /** Null when globals are not put back (`pooled`: checking them costs more than a no-op attempt). */
+  #baseline: GlobalState | null;
   readonly #prepared = new Map<string, Promise<FreshProcessor>>();
   readonly #warned = new Set<string>();
   #leftoverModules = 0;
 
-  constructor() {
+  /**
+   * `globals`: put globalThis, the built-ins, process.env and process listeners back after every attempt
+   * (~100-200 µs of CPU per attempt here, a worker's whole cost for a no-op attempt; `process` does,
+   * `pooled` does not).
+   */
+  constructor(options: { globals: boolean }) {
     installFreshModuleHooks();
     installTimerTracking();
-    this.#baseline = GlobalState.capture();
+    this.#baseline = options.globals ? GlobalState.capture() : null;
   }
 
   /**
@@ -47,7 +53,7 @@ export class AttemptReset {
     let prepared = this.#prepared.get(path);
     if (!prepared) {
       prepared = prepareFresh(path).then((fresh) => {
-        this.#baseline = GlobalState.capture();
+        if (this.#baseline) this.#baseline = GlobalState.capture();
         return fresh;
       });
       this.#prepared.set(path, prepared);
@@ -73,7 +79,7 @@ export class AttemptReset {
   /** The attempt is over: clears its timers and puts the global state back. */
   end(fresh: FreshProcessor | undefined): AfterAttempt {
     const timersCleared = clearTrackedTimers();
-    const report = this.#baseline.restore();
+    const report = this.#baseline?.restore() ?? { restored: [], stuck: [] };
     this.#leftoverModules += fresh?.modulesPerInstance ?? 0;
     return {
       retire: report.stuck.length > 0 || this.#leftoverModules > MAX_LEFTOVER_MODULES,

@@ -54,6 +54,6 @@ process.on('message', (message: ParentMessage) => {
 process.on('disconnect', () => process.exit(0));
 
 // Created after every listener above, so that the state it restores after each attempt includes them.
-if (reused) reset = new (await import('./attempt-reset.ts')).AttemptReset();
+if (reused) reset = new (await import('./attempt-reset.ts')).AttemptReset({ globals: true });
 
 post({ type: 'ready' });

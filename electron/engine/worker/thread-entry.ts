@@ -26,7 +26,7 @@ channel.unref();
 
 // Only a reused thread needs the reset, and with it the rewriter (acorn): a single-use one starts lighter.
 // Created last, so that the state it restores after each attempt includes this entry's own set-up.
-const reset = reused ? new (await import('./attempt-reset.ts')).AttemptReset() : undefined;
+const reset = reused ? new (await import('./attempt-reset.ts')).AttemptReset({ globals: false }) : undefined;
 
 const port = parentPort;
 function send(batch: SideBatch): void {
