@@ -16,10 +16,30 @@ const HOT = new Set([
   'Promise', 'Promise.prototype', 'JSON', 'Math', 'Date', 'Error', 'console',
 ]);
 
+/**
+ * The globals whose values are compared and built-ins guarded: ECMAScript's and Node's eager ones. Many
+ * other globals of Node are lazy data properties (FormData, TransformStream, CompressionStream…): even
+ * reading their descriptor loads their implementation (FormData: undici, ~40 ms), so those are only
+ * checked for being added or deleted.
+ */
+const EAGER_GLOBALS = new Set([
+  'Object', 'Function', 'Array', 'Number', 'Boolean', 'String', 'Symbol', 'BigInt', 'Date', 'Promise', 'RegExp',
+  'Error', 'AggregateError', 'EvalError', 'RangeError', 'ReferenceError', 'SyntaxError', 'TypeError', 'URIError',
+  'JSON', 'Math', 'Reflect', 'Proxy', 'Intl', 'Atomics', 'ArrayBuffer', 'SharedArrayBuffer', 'DataView',
+  'Int8Array', 'Uint8Array', 'Uint8ClampedArray', 'Int16Array', 'Uint16Array', 'Int32Array', 'Uint32Array',
+  'Float32Array', 'Float64Array', 'BigInt64Array', 'BigUint64Array', 'Map', 'Set', 'WeakMap', 'WeakSet', 'WeakRef',
+  'FinalizationRegistry', 'parseFloat', 'parseInt', 'isFinite', 'isNaN', 'encodeURI', 'encodeURIComponent',
+  'decodeURI', 'decodeURIComponent', 'escape', 'unescape', 'eval', 'globalThis', 'global', 'console', 'process',
+  'Buffer', 'URL', 'URLSearchParams', 'TextEncoder', 'TextDecoder', 'AbortController', 'AbortSignal',
+  'EventTarget', 'Event', 'queueMicrotask', 'structuredClone', 'atob', 'btoa', 'setTimeout', 'setInterval',
+  'setImmediate', 'clearTimeout', 'clearInterval', 'clearImmediate', 'fetch',
+]);
+
 /** The own properties of one object as the worker started with them. */
 interface SavedObject {
   readonly target: object;
   readonly keys: readonly PropertyKey[];
+  readonly keySet: ReadonlySet<PropertyKey>;
   readonly descriptors: ReadonlyMap<PropertyKey, PropertyDescriptor>;
   /** The value of each data property (accessors are compared by descriptor). */
   readonly values: ReadonlyMap<PropertyKey, unknown>;
@@ -42,11 +62,12 @@ function describe(name: string, key: PropertyKey): string {
   return `${name}.${typeof key === 'symbol' ? key.toString() : key}`;
 }
 
-function save(target: object, full: boolean): SavedObject {
+function save(target: object, full: boolean, only?: ReadonlySet<PropertyKey>): SavedObject {
   const keys = Reflect.ownKeys(target);
   const descriptors = new Map<PropertyKey, PropertyDescriptor>();
   const values = new Map<PropertyKey, unknown>();
   for (const key of keys) {
+    if (only && !only.has(key)) continue;
     const descriptor = Reflect.getOwnPropertyDescriptor(target, key);
     if (!descriptor) continue;
     descriptors.set(key, descriptor);
@@ -55,6 +76,7 @@ function save(target: object, full: boolean): SavedObject {
   return {
     target,
     keys,
+    keySet: new Set(keys),
     descriptors,
     values,
     extensible: Object.isExtensible(target),
@@ -78,11 +100,14 @@ function restoreObject(saved: SavedObject, name: string, report: RestoreReport):
   if (saved.extensible && !Object.isExtensible(target)) report.stuck.push(`${name} (made non-extensible)`);
   const now = Reflect.ownKeys(target);
   if (now.length !== saved.keys.length || now.some((key, i) => key !== saved.keys[i])) {
+    const nowSet = new Set(now);
     for (const key of now) {
-      if (saved.descriptors.has(key)) continue;
+      if (saved.keySet.has(key)) continue;
       if (Reflect.deleteProperty(target, key)) report.restored.push(describe(name, key));
       else report.stuck.push(describe(name, key));
     }
+    // A deleted property is put back from its descriptor below; one never read (a lazy global) cannot be.
+    for (const key of saved.keys) if (!nowSet.has(key) && !saved.descriptors.has(key)) report.stuck.push(describe(name, key));
   }
   for (const [key, descriptor] of saved.descriptors) {
     // A data property that still holds its value is unchanged (the common case, checked without a descriptor).
@@ -107,7 +132,7 @@ function builtinObjects(): [string, object][] {
     found.push([name, value]);
   };
   for (const key of Reflect.ownKeys(globalThis)) {
-    if (typeof key !== 'string') continue;
+    if (typeof key !== 'string' || !EAGER_GLOBALS.has(key)) continue;
     const descriptor = Reflect.getOwnPropertyDescriptor(globalThis, key);
     // Accessors are Node's lazy globals (crypto, navigator…): reading them would load them in every worker.
     if (!descriptor || !('value' in descriptor)) continue;
@@ -139,7 +164,10 @@ export class GlobalState {
   static capture(): GlobalState {
     const objects: [string, object][] = [['globalThis', globalThis], ['process.env', process.env], ...builtinObjects()];
     return new GlobalState(
-      objects.map(([name, target]) => [name, save(target, name === 'globalThis' || name === 'process.env' || HOT.has(name))]),
+      objects.map(([name, target]) => [
+        name,
+        save(target, name === 'globalThis' || name === 'process.env' || HOT.has(name), target === globalThis ? EAGER_GLOBALS : undefined),
+      ]),
       new Map(process.eventNames().map((event) => [event, process.rawListeners(event)])),
     );
   }
