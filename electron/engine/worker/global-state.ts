@@ -38,8 +38,8 @@ const EAGER_GLOBALS = new Set([
 /** The own properties of one object as the worker started with them. */
 interface SavedObject {
   readonly target: object;
-  readonly keys: readonly PropertyKey[];
-  readonly keySet: ReadonlySet<PropertyKey>;
+  readonly keys: readonly (string | symbol)[];
+  readonly keySet: ReadonlySet<string | symbol>;
   readonly descriptors: ReadonlyMap<PropertyKey, PropertyDescriptor>;
   /** The value of each data property (accessors are compared by descriptor). */
   readonly values: ReadonlyMap<PropertyKey, unknown>;
