@@ -10,6 +10,7 @@ import type { RunSnapshot } from '../../shared/snapshot.ts';
 import type { IsolationLevel, OnFailurePolicy } from '../../shared/states.ts';
 import { Coordinator } from './coordinator/coordinator.ts';
 import { ExecutorSet } from './executors/executor-set.ts';
+import type { ExecutorFactory } from './executors/executor.ts';
 import { loadJob } from './job/load-job.ts';
 import { RunStore } from './store/run-store.ts';
 
@@ -189,12 +190,17 @@ export class Engine {
  * Resolves a plan's run settings and creates its executors, telling each at once how many of the tasks
  * that can start first will run on it (the coordinator's forecast, before there is a coordinator).
  */
-export function prepareRun(plan: JobPlan, overrides: RunOverrides = {}, defaultOnFailure: OnFailurePolicy = 'fail'): PreparedRun {
+export function prepareRun(
+  plan: JobPlan,
+  overrides: RunOverrides = {},
+  defaultOnFailure: OnFailurePolicy = 'fail',
+  factory?: ExecutorFactory,
+): PreparedRun {
   const settings: RunSettings = {
     concurrency: overrides.concurrency ?? plan.concurrency ?? availableParallelism(),
     onFailure: overrides.onFailure ?? plan.onFailure ?? defaultOnFailure,
   };
-  const executors = new ExecutorSet(settings.concurrency);
+  const executors = new ExecutorSet(settings.concurrency, factory);
   const first = new Map<IsolationLevel, number>();
   let n = 0;
   for (const task of plan.tasks) {

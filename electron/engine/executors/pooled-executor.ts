@@ -9,7 +9,9 @@ export interface PooledExecutorOptions {
   attemptsPerThread?: number;
   /**
    * A thread is also replaced as soon as its heap after an attempt is above this many MB (default: half
-   * the attempt's memory limit, at most 96): a big processor module leaks more per attempt.
+   * the attempt's memory limit). It was at most 96 MB, when every attempt left a module behind; a
+   * region that parses its data holds more than that until the next collection (272,727 parsed rows:
+   * ~150 MB), which retired the thread after nearly every attempt and threw its warm JIT away.
    */
   retireAboveHeapMb?: number;
   /**
@@ -32,11 +34,10 @@ const DEFAULT_ATTEMPTS_PER_THREAD = 20_000;
 
 /**
  * Isolation `pooled`: attempts run on reused piscina threads, for throughput. Each attempt gets a fresh
- * instance of its processor module (worker/processor-loader.ts), so the processor's own module-level
- * state starts clean; but NOT the modules it imports, and NOT globalThis: anything a processor puts on
- * globalThis (or in an imported module) is visible to later attempts on the same thread, and a timer it
- * leaves running may fire during a later attempt (its console output, or its throw, then lands on that
- * attempt). A thread is retired after `attemptsPerThread` attempts or when its heap grows past
+ * instance of its processor's own modules (the processor and the local files it imports; see
+ * worker/attempt-reset.ts), and the timers it left running are cleared; but NOT globalThis, the built-ins
+ * or process.env: what an attempt puts there is visible to later attempts on the same thread (`process`
+ * resets those too). A thread is retired after `attemptsPerThread` attempts or when its heap grows past
  * `retireAboveHeapMb`, which bounds both memory and leaked state. A throw, hang, heap exhaustion or
  * process.exit still only fails its own attempt.
  */
@@ -55,7 +56,7 @@ export class PooledExecutor implements Executor {
           entry,
           threads,
           attemptsPerThread,
-          retireAboveHeapMb: options.retireAboveHeapMb ?? Math.min(memoryLimitMb / 2, 96),
+          retireAboveHeapMb: options.retireAboveHeapMb ?? memoryLimitMb / 2,
           memoryLimitMb,
           abortGraceMs,
         }),

@@ -1,5 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { DprocError, DprocErrors, ERROR_CODES } from '../../../shared/errors.ts';
 import { jobFileSchema, type JobFile, type JobPlan } from '../../../shared/job-schema.ts';
@@ -26,7 +25,8 @@ export async function loadJob(file: string, opts: LoadJobOptions = {}): Promise<
   const format = formatOf(file);
   let text: string;
   try {
-    text = await readFile(absFile, 'utf8');
+    // The callback API, not node:fs/promises (glob-files.ts says why).
+    text = await new Promise<string>((done, fail) => readFile(absFile, 'utf8', (err, t) => (err ? fail(err) : done(t))));
   } catch (err) {
     throw notFound(file, absFile, err);
   }

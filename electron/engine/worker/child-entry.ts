@@ -2,6 +2,7 @@ import { AbortRegistry } from './abort-listener.ts';
 import type { AttemptReset } from './attempt-reset.ts';
 import { runAttempt } from './attempt-runner.ts';
 import type { AttemptOutcome, ChildMessage, ChildWorkerData, ParentMessage } from './protocol.ts';
+import { getHeapStatistics } from './builtins.ts';
 import { installStrayErrorGuard } from './stray-errors.ts';
 
 // Child-process entry (forked with serialization 'advanced'). A single-use child runs the one attempt
@@ -21,9 +22,16 @@ function post(message: ChildMessage, then?: () => void): void {
   });
 }
 
+/** A reused child whose heap stays above half its limit after an attempt retires (leaks stay bounded). */
+function heapFull(): boolean {
+  const heap = getHeapStatistics();
+  return heap.used_heap_size > heap.heap_size_limit / 2;
+}
+
 function finish(outcome: AttemptOutcome): void {
   running = false;
   aborts.end();
+  if (reused && !outcome.retire && heapFull()) outcome = { ...outcome, retire: true };
   // A single-use child exits as soon as the outcome is written: leftover timers or sockets must not
   // keep it alive. A reused one was reset by the runner and waits for the next attempt.
   post({ type: 'done', outcome }, reused && !outcome.retire ? undefined : () => process.exit(0));
