@@ -54,6 +54,16 @@ describe.each(ISOLATION_LEVELS)('isolation %s', (kind) => {
     if (kind !== 'thread') expect([second.seen.pid, second.seen.threadId]).toEqual([first.seen.pid, first.seen.threadId]);
   });
 
+  it('gives a fresh instance to local modules that import each other in a cycle', async () => {
+    const outputs: unknown[] = [];
+    for (let i = 0; i < 3; i++) outputs.push(deserialize(await executor.execute(attemptOf('isolation/cycle-a.mjs'), recordingHooks())));
+    expect(outputs).toEqual([
+      [1, 1],
+      [1, 1],
+      [1, 1],
+    ]);
+  });
+
   it('stops the timers an attempt left running, so they never fire during a later one', async () => {
     await breaker();
     // Long enough for the leftover interval (5 ms) and timeout (40 ms) to fire, were they still set.

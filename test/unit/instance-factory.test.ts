@@ -5,16 +5,52 @@ import { INSTANCE_FACTORY_MARK } from '../../electron/engine/worker/instance-que
 // The rewrite that gives pooled attempts a fresh processor instance per call. Each case evaluates the
 // rewritten source as a real ES module (a data: URL) and calls its factory, as a pooled thread does.
 
+type Namespace = Record<string, unknown>;
+type LocalImport = (specifier: string) => Promise<Namespace>;
 type Factory = () => Promise<unknown>;
 
-async function factoryOf(source: string): Promise<Factory> {
+/** The rewritten module's factory; each call makes an instance and gives its default export. */
+async function factoryOf(source: string, localImport: LocalImport = noLocalImports): Promise<Factory> {
   const rewritten = toInstanceFactory(source);
   if (rewritten === null) throw new Error('not rewritten');
-  const mod = (await import(`data:text/javascript,${encodeURIComponent(rewritten)}`)) as { default: Factory };
-  return mod.default;
+  const mod = (await import(`data:text/javascript,${encodeURIComponent(rewritten)}`)) as { default: (local: LocalImport) => Promise<Namespace> };
+  return async () => (await mod.default(localImport)).default;
+}
+
+async function noLocalImports(specifier: string): Promise<Namespace> {
+  throw new Error(`unexpected local import of ${specifier}`);
 }
 
 describe('toInstanceFactory', () => {
+  it('turns local imports into per-instance calls, and returns every export (live through getters)', async () => {
+    const helper = toInstanceFactory(`export let count = 0;\nexport function bump() { return ++count; }\nexport default 'helper';\n`)!;
+    const helperMod = (await import(`data:text/javascript,${encodeURIComponent(helper)}`)) as { default: (local: LocalImport) => Promise<Namespace> };
+    const asked: string[] = [];
+    const localImport: LocalImport = (specifier) => {
+      asked.push(specifier);
+      return helperMod.default(noLocalImports);
+    };
+    const make = await factoryOf(
+      `import name, { bump } from './helper.mjs';\nimport * as ns from './helper.mjs';\nexport { bump as again } from './helper.mjs';\nexport default () => [name, bump(), bump(), ns.count];\n`,
+      localImport,
+    );
+    const first = (await make()) as () => unknown[];
+    const second = (await make()) as () => unknown[];
+    expect(asked).toEqual(['./helper.mjs', './helper.mjs', './helper.mjs', './helper.mjs', './helper.mjs', './helper.mjs']);
+    // Each import got its own helper instance here (the loader shares one per attempt); ns.count is live.
+    expect(first()).toEqual(['helper', 1, 2, 0]);
+    expect(second()).toEqual(['helper', 1, 2, 0]);
+  });
+
+  it('keeps every line where it was when it rewrites a local import', () => {
+    const source = `import {\n  a,\n  b,\n} from './x.mjs';\nexport default () => a + b;\n`;
+    const rewritten = toInstanceFactory(source)!;
+    const body = rewritten.slice(0, rewritten.indexOf(';return'));
+    const lines = body.split('\n');
+    expect(lines.findIndex((line) => line.includes('=> a + b'))).toBe(4);
+    expect(lines[0]).toContain("await __dprocLocal(\"./x.mjs\")");
+  });
+
   it('re-runs the module body per call: module-level state starts clean every time', async () => {
     const make = await factoryOf(`let calls = 0;\nexport default function main() { calls += 1; return calls; }\n`);
     const a = (await make()) as () => number;
@@ -93,9 +129,9 @@ describe('toInstanceFactory', () => {
   });
 
   it.each([
-    ['a default re-exported from another module', `export { default } from './elsewhere.mjs';`],
-    ['a default re-exported by name', `export { main as default } from './elsewhere.mjs';`],
-    ['no default export at all', `export const x = 1;`],
+    ['export * from another module (its names are unknown here)', `export * from './elsewhere.mjs';`],
+    ['a destructuring export', `const o = { a: 1 };\nexport const { a } = o;\nexport default () => a;`],
+    ['a local import with attributes', `import data from './data.json' with { type: 'json' };\nexport default () => data;`],
     ['source that does not parse', `export default function (`],
   ])('gives up (null, so the caller imports the module the slow way) on %s', (_label, source) => {
     expect(toInstanceFactory(source)).toBeNull();

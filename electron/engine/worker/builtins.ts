@@ -20,3 +20,8 @@ export const getHeapStatistics = v8.getHeapStatistics;
 export const existsSync = process.getBuiltinModule('node:fs').existsSync;
 /** url.pathToFileURL. */
 export const pathToFileURL = process.getBuiltinModule('node:url').pathToFileURL;
+/**
+ * JSON.stringify as the worker started with it: the code that rewrites processors runs after attempts
+ * on a `pooled` thread, whose globals a processor may have patched (only `process` puts them back).
+ */
+export const quote: (value: unknown) => string = JSON.stringify.bind(JSON);

@@ -1,4 +1,5 @@
 import * as nodeModule from 'node:module';
+import { quote } from './builtins.ts';
 import { isLocalModule } from './import-graph.ts';
 import { toInstanceFactory } from './instance-factory.ts';
 import { stripTypes } from './strip-types.ts';
@@ -24,7 +25,7 @@ type RegisterHooks = (hooks: {
 
 /** A factory module that exports no factory, and says why (the caller imports the processor as it is). */
 function noFactory(reason: string): string {
-  return `export default null;\nexport const reason = ${JSON.stringify(reason)};\n`;
+  return `export default null;\nexport const reason = ${quote(reason)};\n`;
 }
 
 /** The source of the factory module for a processor, as loaded by the default loader. */

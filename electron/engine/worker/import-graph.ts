@@ -1,4 +1,5 @@
 import { parse } from 'acorn';
+import { isLocalSpecifier } from './instance-factory.ts';
 import { stripTypes } from './strip-types.ts';
 
 // A reused worker gives each attempt fresh instances of the processor's own modules (the processor and
@@ -36,14 +37,12 @@ export function staticImports(source: string): string[] {
   return specifiers;
 }
 
-/** A specifier that names a file by path (relative, absolute or file:), not a package or a built-in. */
-function namesFile(specifier: string): boolean {
-  return specifier.startsWith('./') || specifier.startsWith('../') || specifier.startsWith('/') || specifier.startsWith('file:');
-}
 
 /** The processor's own module graph: its local files (it first) and what each imports by package name. */
 export interface LocalGraph {
   local: string[];
+  /** True when local modules import each other in a cycle (instance factories cannot express that). */
+  cyclic: boolean;
   /** Per local file, the bare specifiers it imports (packages, built-ins, `#imports`). */
   packageImports: Map<string, string[]>;
 }
@@ -56,6 +55,7 @@ export interface LocalGraph {
 export function localGraph(entryUrl: string): LocalGraph {
   const local: string[] = [];
   const packageImports = new Map<string, string[]>();
+  const edges = new Map<string, string[]>();
   const seen = new Set<string>([entryUrl]);
   const queue = [entryUrl];
   while (queue.length > 0) {
@@ -69,17 +69,33 @@ export function localGraph(entryUrl: string): LocalGraph {
       continue;
     }
     const bare: string[] = [];
+    const out: string[] = [];
+    edges.set(current, out);
     for (const specifier of staticImports(source)) {
-      if (!namesFile(specifier)) {
+      if (!isLocalSpecifier(specifier)) {
         bare.push(specifier);
         continue;
       }
       const resolved = new URL(specifier, current).href;
+      if (isLocalModule(resolved)) out.push(resolved);
       if (seen.has(resolved) || !isLocalModule(resolved)) continue;
       seen.add(resolved);
       queue.push(resolved);
     }
     if (bare.length > 0) packageImports.set(current, bare);
   }
-  return { local, packageImports };
+  return { local, packageImports, cyclic: hasCycle(entryUrl, edges) };
+}
+
+function hasCycle(entry: string, edges: Map<string, string[]>): boolean {
+  const state = new Map<string, 'open' | 'done'>();
+  const visit = (node: string): boolean => {
+    if (state.get(node) === 'open') return true;
+    if (state.get(node) === 'done') return false;
+    state.set(node, 'open');
+    for (const next of edges.get(node) ?? []) if (visit(next)) return true;
+    state.set(node, 'done');
+    return false;
+  };
+  return visit(entry);
 }

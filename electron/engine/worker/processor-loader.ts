@@ -1,4 +1,4 @@
-import { pathToFileURL } from './builtins.ts';
+import { pathToFileURL, quote } from './builtins.ts';
 import { localGraph } from './import-graph.ts';
 import { INSTANCE_FACTORY_MARK, INSTANCE_QUERY, INSTANCE_TAG, PRELOAD_QUERY, freshModuleHooksInstalled, preloadSources } from './instance-query.ts';
 
@@ -29,17 +29,30 @@ export interface FreshProcessor {
 
 let instances = 0;
 
-/** The processor's instance factory (instance-factory.ts), or why it has none. */
-async function factoryOf(url: string): Promise<{ factory: () => Promise<unknown> } | { reason: string }> {
-  const mod = (await import(`${url}${INSTANCE_QUERY}`)) as Record<string, unknown>;
-  if (mod[INSTANCE_FACTORY_MARK] === true && typeof mod.default === 'function') return { factory: mod.default as () => Promise<unknown> };
-  return { reason: typeof mod.reason === 'string' ? mod.reason : 'the module loader did not rewrite it' };
+/** A local module's instance factory: runs its body afresh and resolves to its namespace. */
+type ModuleFactory = (localImport: (specifier: string) => Promise<Record<string, unknown>>) => Promise<Record<string, unknown>>;
+
+/** Each local module's instance factory (instance-factory.ts) in this worker, or why it has none. */
+const factories = new Map<string, Promise<{ factory: ModuleFactory } | { reason: string }>>();
+
+function factoryOf(url: string): Promise<{ factory: ModuleFactory } | { reason: string }> {
+  let found = factories.get(url);
+  if (!found) {
+    found = (import(`${url}${INSTANCE_QUERY}`) as Promise<Record<string, unknown>>).then((mod) =>
+      mod[INSTANCE_FACTORY_MARK] === true && typeof mod.default === 'function'
+        ? { factory: mod.default as ModuleFactory }
+        : { reason: typeof mod.reason === 'string' ? mod.reason : 'the module loader did not rewrite it' },
+    );
+    factories.set(url, found);
+    found.catch(() => factories.delete(url));
+  }
+  return found;
 }
 
 /** Imports, once, the packages the processor's local files import, from where each file imports them. */
 async function preloadPackages(packageImports: Map<string, string[]>): Promise<void> {
   for (const [fileUrl, specifiers] of packageImports) {
-    preloadSources.set(fileUrl, specifiers.map((s) => `import ${JSON.stringify(s)};`).join('\n'));
+    preloadSources.set(fileUrl, specifiers.map((s) => `import ${quote(s)};`).join('\n'));
     try {
       await import(`${fileUrl}${PRELOAD_QUERY}`);
     } catch {
@@ -48,29 +61,48 @@ async function preloadPackages(packageImports: Map<string, string[]>): Promise<v
   }
 }
 
+/** A fresh instance of the local graph from `entry`: every local module instantiated once, by its factory. */
+async function instantiate(entry: string, made: Map<string, ModuleFactory>): Promise<unknown> {
+  const instances = new Map<string, Promise<Record<string, unknown>>>();
+  const instance = (url: string): Promise<Record<string, unknown>> => {
+    let namespace = instances.get(url);
+    if (!namespace) {
+      namespace = made.get(url)!((specifier) => instance(new URL(specifier, url).href));
+      instances.set(url, namespace);
+    }
+    return namespace;
+  };
+  return (await instance(entry)).default;
+}
+
 /**
  * Prepares fresh instances of the processor at `path` for a reused worker. Its packages (node_modules)
  * are loaded here, once; its own modules are instantiated per attempt:
- * - a processor that imports no local file: rewritten once into an instance factory, so an instance is
- *   a function call;
- * - one that does (or that the rewriter cannot handle): its whole local graph is imported again under a
- *   new `?dproc-instance=N` per attempt (the loader hooks pass the tag to every local import);
+ * - usually each local module (the processor and the local files it imports) is rewritten once into an
+ *   instance factory, so an instance is a few function calls, and its functions stay JIT-warm;
+ * - when one cannot be rewritten (see toInstanceFactory) or they import each other in a cycle, the
+ *   whole local graph is imported again under a new `?dproc-instance=N` per attempt (the loader hooks
+ *   pass the tag to every local import): fresh, but new modules every time;
  * - a CommonJS processor (require() has its own cache) is shared, and says so in sharedBecause.
- * Throws what importing the packages threw only through instance(), as a plain import would.
+ * Throws what loading the processor or its packages threw.
  */
 export async function prepareFresh(path: string): Promise<FreshProcessor> {
   const url = fileUrlOf(path);
   if (!freshModuleHooksInstalled()) return shared(url, 'this Node has no module.registerHooks');
   const graph = localGraph(url);
-  if (graph.local.length === 1) {
-    let found: Awaited<ReturnType<typeof factoryOf>> | undefined;
-    try {
-      found = await factoryOf(url);
-    } catch {
-      found = undefined; // a package that does not load: the tagged import below reports it per attempt
+  if (!graph.cyclic) {
+    const made = new Map<string, ModuleFactory>();
+    let reason: string | undefined;
+    for (const local of graph.local) {
+      const found = await factoryOf(local);
+      if ('reason' in found) {
+        reason = found.reason;
+        break;
+      }
+      made.set(local, found.factory);
     }
-    if (found && 'factory' in found) return { instance: found.factory, modulesPerInstance: 0 };
-    if (found && /CommonJS/.test(found.reason)) return shared(url, found.reason);
+    if (reason === undefined) return { instance: () => instantiate(url, made), modulesPerInstance: 0 };
+    if (/CommonJS/.test(reason)) return shared(url, reason);
   }
   await preloadPackages(graph.packageImports);
   return {
