@@ -31,6 +31,8 @@ export class AttemptReset {
   /** Null when globals are not put back (`pooled`: checking them costs more than a no-op attempt). */
   #baseline: GlobalState | null;
   readonly #prepared = new Map<string, Promise<FreshProcessor>>();
+  /** Processors prepared already, and warned about if need be: the per-attempt path takes no await. */
+  readonly #ready = new Map<string, FreshProcessor>();
   readonly #warned = new Set<string>();
   #leftoverModules = 0;
 
@@ -49,7 +51,11 @@ export class AttemptReset {
    * The processor's fresh-instance maker, prepared on first use in this worker. Preparing loads its
    * packages, whose own set-up then joins the state every attempt starts from.
    */
-  async prepare(path: string): Promise<FreshProcessor> {
+  prepare(path: string): FreshProcessor | Promise<FreshProcessor> {
+    return this.#ready.get(path) ?? this.#prepare(path);
+  }
+
+  async #prepare(path: string): Promise<FreshProcessor> {
     let prepared = this.#prepared.get(path);
     if (!prepared) {
       prepared = prepareFresh(path).then((fresh) => {
@@ -68,6 +74,7 @@ export class AttemptReset {
           'its module-level state is shared by the attempts that run on the same worker. Use isolation "thread" if that matters.',
       );
     }
+    this.#ready.set(path, fresh);
     return fresh;
   }
 

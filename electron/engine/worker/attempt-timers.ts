@@ -10,8 +10,10 @@ type Starter = (...args: unknown[]) => Handle;
 const timers = process.getBuiltinModule('node:timers') as unknown as Record<string, Starter>;
 const module_ = process.getBuiltinModule('node:module') as { syncBuiltinESMExports?: () => void };
 
-/** The handles the tracked attempt started and has not cleared, with how to clear each. */
+/** The handles the tracked attempt started and has not cleared, with how to clear each (null: not tracking). */
 let tracked: Map<Handle, (handle: Handle) => void> | null = null;
+/** One map for every attempt: most attempts start no timer, and a pooled thread runs thousands a second. */
+const handles = new Map<Handle, (handle: Handle) => void>();
 let installed = false;
 
 const KINDS = [
@@ -74,7 +76,8 @@ export function installTimerTracking(): void {
 
 /** Starts remembering the timers started from now on (the attempt's own code runs next). */
 export function trackTimers(): void {
-  tracked = new Map();
+  handles.clear();
+  tracked = handles;
 }
 
 /** Stops remembering and clears what is still pending; returns how many timers it cleared. */
@@ -82,6 +85,8 @@ export function clearTrackedTimers(): number {
   const set = tracked;
   tracked = null;
   if (set === null) return 0;
+  const cleared = set.size;
   for (const [handle, clear] of set) clear(handle);
-  return set.size;
+  set.clear();
+  return cleared;
 }

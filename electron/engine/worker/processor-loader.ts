@@ -63,8 +63,9 @@ async function preloadPackages(packageImports: Map<string, string[]>): Promise<v
 
 /** A fresh instance of the local graph from `entry`: every local module instantiated once, by its factory. */
 async function instantiate(entry: string, made: Map<string, ModuleFactory>): Promise<unknown> {
-  const instances = new Map<string, Promise<Record<string, unknown>>>();
+  let instances: Map<string, Promise<Record<string, unknown>>> | undefined;
   const instance = (url: string): Promise<Record<string, unknown>> => {
+    instances ??= new Map();
     let namespace = instances.get(url);
     if (!namespace) {
       namespace = made.get(url)!((specifier) => instance(new URL(specifier, url).href));
@@ -72,6 +73,8 @@ async function instantiate(entry: string, made: Map<string, ModuleFactory>): Pro
     }
     return namespace;
   };
+  // A processor without local imports (the common case) needs no bookkeeping at all.
+  if (made.size === 1) return (await made.get(entry)!((specifier) => instance(new URL(specifier, entry).href))).default;
   return (await instance(entry)).default;
 }
 
