@@ -12,7 +12,7 @@ import { scaled, type BenchContext } from './context.ts';
 /** A stuck child must not stall the bench forever; the job normally takes 20-60 s here. */
 const CHILD_TIMEOUT_MS = 240_000;
 
-/** The V8 flags the dproc CLI runs the engine with (bin/dproc.js reads the same file). */
+/** The V8 flags the dproc CLI drives a big run with (bin/dproc.js reads the same file; electron/cli/launch.ts). */
 export const CLI_NODE_FLAGS: string[] = JSON.parse(readFileSync(new URL('../../bin/node-flags.json', import.meta.url), 'utf8')) as string[];
 
 /**

@@ -3,6 +3,7 @@ import type { Engine } from '../engine/engine.ts';
 import { EXIT_CODES } from '../../shared/states.ts';
 import { sinkTasks } from '../../shared/run-report.ts';
 import type { RunSnapshot } from '../../shared/snapshot.ts';
+import { writeJson, writeLines } from './output/chunked-write.ts';
 import { LiveView } from './output/live-view.ts';
 import { runSummaryBlock } from './output/summary.ts';
 import { TransitionPrinter } from './output/transition-printer.ts';
@@ -32,10 +33,26 @@ export function exitCodeFor(snapshot: RunSnapshot, interrupted: boolean): number
  */
 export async function followRun(engine: Engine, coordinator: Coordinator, opts: FollowOptions): Promise<number> {
   const runId = coordinator.runId;
-  const committed = engine.store.loadSnapshot(runId);
+  const { snapshot, interrupted } = await watch(engine, coordinator, opts);
+  // The views are gone by now: a big run's report is built without their copy of the run beside it.
+  const report = engine.report(runId, snapshot);
+  if (opts.json) {
+    writeJson(report, (text) => process.stdout.write(text));
+  } else {
+    writeLines(runSummaryBlock(snapshot, report, sinkTasks(snapshot)), (text) => process.stdout.write(text));
+  }
+  return exitCodeFor(snapshot, interrupted);
+}
+
+/** Shows the run until it settles (or a signal cancels it), then releases it. */
+async function watch(engine: Engine, coordinator: Coordinator, opts: FollowOptions): Promise<{ snapshot: RunSnapshot; interrupted: boolean }> {
+  const runId = coordinator.runId;
   const tty = !opts.json && !opts.plain && process.stdout.isTTY === true;
-  const live = tty ? new LiveView(committed, process.stdout) : undefined;
-  const printer = !opts.json && !tty ? new TransitionPrinter(committed, (l) => process.stdout.write(`${l}\n`)) : undefined;
+  // The views fold committed batches into a snapshot of their own, read from the store (the coordinator's
+  // may be ahead of what is committed). With --json there is no view: no second copy of a big run.
+  const committed = opts.json ? undefined : engine.store.loadSnapshot(runId);
+  const live = tty && committed ? new LiveView(committed, process.stdout) : undefined;
+  const printer = !tty && committed ? new TransitionPrinter(committed, (l) => process.stdout.write(`${l}\n`)) : undefined;
   const unsubscribe = coordinator.subscribe((b) => (live ? live.onBatch(b) : printer?.onBatch(b)));
 
   let interrupted = false;
@@ -51,9 +68,8 @@ export async function followRun(engine: Engine, coordinator: Coordinator, opts: 
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  let snapshot: RunSnapshot;
   try {
-    snapshot = await coordinator.whenSettled();
+    return { snapshot: await coordinator.whenSettled(), interrupted };
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
@@ -61,11 +77,4 @@ export async function followRun(engine: Engine, coordinator: Coordinator, opts: 
     unsubscribe();
     await engine.release(runId);
   }
-  const report = engine.report(runId, snapshot);
-  if (opts.json) {
-    process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-  } else {
-    process.stdout.write(`${runSummaryBlock(snapshot, report, sinkTasks(snapshot)).join('\n')}\n`);
-  }
-  return exitCodeFor(snapshot, interrupted);
 }

@@ -10,7 +10,7 @@ import { runsCommand, showCommand } from './commands/inspect.ts';
 import { runCommand } from './commands/run.ts';
 import { parsePort, type ServeCommandOptions } from './commands/serve-options.ts';
 import { validateCommand } from './commands/validate.ts';
-import { wantsHeapFlags, type Launch } from './launch.ts';
+import { relaunchWithPlan, takeHandedOverPlan, wantsHeapFlags, type Launch } from './launch.ts';
 
 export { HEAP_FLAGS_FROM_TASKS, type Launch } from './launch.ts';
 
@@ -57,8 +57,8 @@ async function withEngine(opts: CommonOpts, fn: (engine: Engine) => Promise<numb
  * the store opens and the run is created.
  */
 async function runJob(job: string, overrides: RunOverrides, opts: CommonOpts, launch: Launch | undefined): Promise<number> {
-  const plan = await loadJob(job, overrides);
-  if (wantsHeapFlags(launch, plan.tasks.length)) return launch.relaunch();
+  const plan = takeHandedOverPlan(job, overrides) ?? (await loadJob(job, overrides));
+  if (wantsHeapFlags(launch, plan.tasks.length)) return relaunchWithPlan(launch, job, overrides, plan);
   const prepared: PreparedRun = prepareRun(plan, overrides, 'fail');
   let engine: Engine;
   try {

@@ -2,7 +2,10 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { PLAN_HANDOFF_ENV, takeHandedOverPlan } from '../../electron/cli/launch.ts';
 import { HEAP_FLAGS_FROM_TASKS, main, type Launch } from '../../electron/cli/main.ts';
+import { loadJob } from '../../electron/engine/job/load-job.ts';
+import type { JobPlan } from '../../shared/job-schema.ts';
 import { RunStore } from '../../electron/engine/store/run-store.ts';
 import { makePlan } from '../support/plans.ts';
 
@@ -25,13 +28,14 @@ afterEach(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** A Launch without the heap flags whose relaunch exits 42, and how often it was asked. */
-function fakeLaunch(): Launch & { calls: number } {
-  const launch = {
+/** A Launch without the heap flags whose relaunch exits 42, how often it was asked, and with what environment. */
+function fakeLaunch(): Launch & { calls: number; env?: Record<string, string> } {
+  const launch: Launch & { calls: number; env?: Record<string, string> } = {
     missingHeapFlags: ['--max-semi-space-size=8'],
     calls: 0,
-    relaunch: () => {
+    relaunch: (env) => {
       launch.calls++;
+      launch.env = env;
       return Promise.resolve(42);
     },
   };
@@ -45,6 +49,42 @@ describe('the CLI and the heap flags', () => {
     expect(await main(['run', join(dir, 'big.job.yaml'), '--json', '--data-dir', data], launch)).toBe(42);
     expect(launch.calls).toBe(1);
     expect(existsSync(data)).toBe(false);
+  });
+
+  it('hands the parsed plan over to the relaunched process, which takes it instead of parsing the job again', async () => {
+    const job = join(dir, 'big.job.yaml');
+    const launch = fakeLaunch();
+    let handedOver: JobPlan | undefined;
+    launch.relaunch = (env) => {
+      launch.calls++;
+      // What the relaunched process does first: this run, these overrides.
+      process.env[PLAN_HANDOFF_ENV] = env?.[PLAN_HANDOFF_ENV];
+      handedOver = takeHandedOverPlan(job, { concurrency: 3 });
+      return Promise.resolve(42);
+    };
+    expect(await main(['run', job, '--concurrency', '3', '--data-dir', join(dir, 'data')], launch)).toBe(42);
+    expect(handedOver?.tasks).toHaveLength(HEAP_FLAGS_FROM_TASKS);
+    expect(handedOver).toEqual(await loadJob(job, { concurrency: 3 }));
+    expect(process.env[PLAN_HANDOFF_ENV]).toBeUndefined();
+  });
+
+  it('takes no plan handed over for another command, and removes the file either way', async () => {
+    const job = join(dir, 'big.job.yaml');
+    const launch = fakeLaunch();
+    await main(['run', job, '--data-dir', join(dir, 'data')], launch);
+    // The relaunch never read it: removed once it returned.
+    const file = launch.env![PLAN_HANDOFF_ENV];
+    expect(existsSync(file)).toBe(false);
+    for (const [otherJob, overrides] of [[join(dir, 'one.job.yaml'), {}], [job, { onFailure: 'skip' as const }]] as const) {
+      const again = fakeLaunch();
+      again.relaunch = (env) => {
+        process.env[PLAN_HANDOFF_ENV] = env?.[PLAN_HANDOFF_ENV];
+        expect(takeHandedOverPlan(otherJob, overrides)).toBeUndefined();
+        expect(existsSync(env![PLAN_HANDOFF_ENV])).toBe(false);
+        return Promise.resolve(0);
+      };
+      await main(['run', job, '--data-dir', join(dir, 'data')], again);
+    }
   });
 
   it('runs a small job here', async () => {

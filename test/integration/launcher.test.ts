@@ -52,6 +52,8 @@ function probeRun(job: string, { node = process.execPath, nodeArgs = [] as strin
   const run = spawnSync(node, [...nodeArgs, bin, 'run', join(dir, job), '--json', '--data-dir', join(dir, 'data')], {
     encoding: 'utf8',
     env: { ...process.env, ...env },
+    // The big job's report is a few MB.
+    maxBuffer: 256 * 1024 * 1024,
   });
   expect(run.status, run.stderr).toBe(0);
   const result = (JSON.parse(run.stdout) as { result: Probe | Record<string, Probe> }).result;

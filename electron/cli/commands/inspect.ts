@@ -2,12 +2,13 @@ import type { Engine } from '../../engine/engine.ts';
 import { sinkTasks } from '../../../shared/run-report.ts';
 import { runSummaryBlock } from '../output/summary.ts';
 import { formatDuration } from '../output/format.ts';
+import { writeJson, writeLines } from '../output/chunked-write.ts';
 
 /** `dproc runs`: recent runs with their state and task counts. */
 export function runsCommand(engine: Engine, opts: { json?: boolean; limit?: number }): number {
   const runs = engine.store.listRuns({ limit: opts.limit ?? 20 });
   if (opts.json) {
-    process.stdout.write(`${JSON.stringify(runs, null, 2)}\n`);
+    writeJson(runs, (text) => process.stdout.write(text));
     return 0;
   }
   if (runs.length === 0) {
@@ -35,10 +36,11 @@ export function showCommand(engine: Engine, runId: string, opts: { json?: boolea
   const snapshot = engine.store.loadSnapshot(runId);
   const report = engine.report(runId, snapshot);
   if (opts.json) {
-    process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+    writeJson(report, (text) => process.stdout.write(text));
     return 0;
   }
-  const out = [`Run ${runId} · ${snapshot.jobName} · ${snapshot.jobFile}`, ...runSummaryBlock(snapshot, report, sinkTasks(snapshot))];
-  process.stdout.write(`${out.join('\n')}\n`);
+  const write = (text: string) => process.stdout.write(text);
+  writeLines([`Run ${runId} · ${snapshot.jobName} · ${snapshot.jobFile}`], write);
+  writeLines(runSummaryBlock(snapshot, report, sinkTasks(snapshot)), write);
   return 0;
 }

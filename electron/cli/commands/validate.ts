@@ -1,11 +1,12 @@
 import { loadJob } from '../../engine/job/load-job.ts';
 import type { RunOverrides } from '../../engine/engine.ts';
+import { writeJson } from '../output/chunked-write.ts';
 
 /** `dproc validate JOB`: checks a job file without running or storing anything. */
 export async function validateCommand(job: string, overrides: RunOverrides, opts: { json?: boolean }): Promise<number> {
   const plan = await loadJob(job, overrides);
   if (opts.json) {
-    process.stdout.write(`${JSON.stringify(plan, null, 2)}\n`);
+    writeJson(plan, (text) => process.stdout.write(text));
     return 0;
   }
   const groups = new Map<string, number>();

@@ -20,8 +20,10 @@ export class LiveView {
   private drawnLines = 0;
   private timer: NodeJS.Timeout | undefined;
 
+  /** `start` becomes this view's own (a snapshot nobody else folds events into: fresh from the store). */
   constructor(start: RunSnapshot, out: NodeJS.WriteStream) {
-    this.snapshot = structuredClone(start);
+    // Its own from here on: applyEvent updates a snapshot's task map in place.
+    this.snapshot = start;
     this.out = out;
   }
 

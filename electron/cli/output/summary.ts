@@ -2,11 +2,6 @@ import type { RunReport } from '../../../shared/run-report.ts';
 import type { RunSnapshot } from '../../../shared/snapshot.ts';
 import { formatCount, formatDuration, formatSummary, statePath, taskLabel, titleFromId } from './format.ts';
 
-/** One line per task with the whole path of its states. */
-export function taskSummaryLines(snapshot: RunSnapshot): string[] {
-  return snapshot.order.map((id) => `${taskLabel(snapshot.tasks[id])}: ${statePath(snapshot.tasks[id])}`);
-}
-
 interface Recorded {
   records?: unknown;
   summary?: unknown;
@@ -26,29 +21,36 @@ function describeOutput(output: unknown): string {
 }
 
 /** The `=== AGGREGATED RESULTS ===` block: a line per upstream task of the sink(s), then the total. */
-export function aggregatedResultLines(report: RunReport, sinks: string[]): string[] {
-  const lines = ['=== AGGREGATED RESULTS ==='];
+export function* aggregatedResultLines(report: RunReport, sinks: string[]): Generator<string> {
+  yield '=== AGGREGATED RESULTS ===';
   const byId = new Map(report.tasks.map((t) => [t.id, t]));
   for (const t of report.tasks) {
     if (sinks.includes(t.id)) continue;
-    if (t.state === 'COMPLETE') lines.push(`${titleFromId(t.id)}: ${describeOutput(t.output)}`);
+    if (t.state === 'COMPLETE') yield `${titleFromId(t.id)}: ${describeOutput(t.output)}`;
     else {
       const err = t.attempts.at(-1)?.error?.message;
-      lines.push(`${titleFromId(t.id)}: missing (${t.state}${err ? `: ${err}` : ''})`);
+      yield `${titleFromId(t.id)}: missing (${t.state}${err ? `: ${err}` : ''})`;
     }
   }
   for (const id of sinks) {
     const t = byId.get(id)!;
     const label = sinks.length === 1 ? 'Total' : `Total (${titleFromId(id)})`;
-    lines.push(t.state === 'COMPLETE' ? `${label}: ${describeOutput(t.output)}` : `${label}: not available (${t.state})`);
+    yield t.state === 'COMPLETE' ? `${label}: ${describeOutput(t.output)}` : `${label}: not available (${t.state})`;
   }
-  if (report.missing.length > 0 && report.state === 'PARTIAL') lines.push(`PARTIAL: the result lacks ${report.missing.join(', ')}`);
-  return lines;
+  if (report.missing.length > 0 && report.state === 'PARTIAL') yield `PARTIAL: the result lacks ${report.missing.join(', ')}`;
 }
 
-/** Everything after the live part: the state paths, the aggregated results and the closing line. */
-export function runSummaryBlock(snapshot: RunSnapshot, report: RunReport, sinks: string[]): string[] {
-  return ['', ...taskSummaryLines(snapshot), '', ...aggregatedResultLines(report, sinks), '', closingLine(snapshot)];
+/**
+ * Everything after the live part: the state paths, the aggregated results and the closing line. Line by
+ * line as they are written (a big run has two lines per task).
+ */
+export function* runSummaryBlock(snapshot: RunSnapshot, report: RunReport, sinks: string[]): Generator<string> {
+  yield '';
+  for (const id of snapshot.order) yield `${taskLabel(snapshot.tasks[id])}: ${statePath(snapshot.tasks[id])}`;
+  yield '';
+  yield* aggregatedResultLines(report, sinks);
+  yield '';
+  yield closingLine(snapshot);
 }
 
 /** The last line: run id, state, duration, and how to continue when there is something to continue. */

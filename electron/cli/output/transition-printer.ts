@@ -11,8 +11,10 @@ export class TransitionPrinter {
   private snapshot: RunSnapshot;
   private readonly write: (line: string) => void;
 
+  /** `start` becomes this view's own (a snapshot nobody else folds events into: fresh from the store). */
   constructor(start: RunSnapshot, write: (line: string) => void) {
-    this.snapshot = structuredClone(start);
+    // Its own from here on: applyEvent updates a snapshot's task map in place.
+    this.snapshot = start;
     this.write = write;
   }
 
