@@ -201,13 +201,15 @@ export function prepareRun(
     onFailure: overrides.onFailure ?? plan.onFailure ?? defaultOnFailure,
   };
   const executors = new ExecutorSet(settings.concurrency, factory);
-  const first = new Map<IsolationLevel, number>();
+  const first = new Map<IsolationLevel, { count: number; memoryLimitMb: number }>();
   let n = 0;
   for (const task of plan.tasks) {
     if (task.blockedBy.length > 0) continue;
-    first.set(task.isolation, (first.get(task.isolation) ?? 0) + 1);
+    const seen = first.get(task.isolation);
+    if (seen) seen.count++;
+    else first.set(task.isolation, { count: 1, memoryLimitMb: task.memoryLimitMb });
     if (++n >= settings.concurrency) break;
   }
-  for (const [kind, count] of first) executors.get(kind).expect?.(count);
+  for (const [kind, { count, memoryLimitMb }] of first) executors.get(kind).expect?.(count, memoryLimitMb);
   return { plan, settings, executors };
 }

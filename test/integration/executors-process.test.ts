@@ -169,4 +169,14 @@ describe('the process executor\'s reused children', () => {
     executor.expect(10);
     await vi.waitFor(() => expect(children()).toHaveLength(3), { timeout: 10_000 });
   });
+
+  it('starts the forecast children before the first attempt when told its heap limit, and no extra one for it', async () => {
+    executor = new ProcessExecutor(2);
+    executor.expect(1, 256);
+    await vi.waitFor(() => expect(children()).toHaveLength(1), { timeout: 10_000 });
+    const started = children();
+    await executor.execute(attemptOf('echo.mjs', { input: 1, memoryLimitMb: 256 }), recordingHooks());
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(children()).toEqual(started);
+  });
 });

@@ -90,6 +90,9 @@ export class ChildPool implements AttemptPool {
     while (!this.#closed && this.#waiting.length > 0 && this.#busy.size < this.#options.size) {
       const waiting = this.#waiting.shift()!;
       waiting.hooks.signal.removeEventListener('abort', waiting.onAbort);
+      // It was one of the attempts forecast: no worker is started ahead for it again (the coordinator's
+      // next forecast, sent after the dispatch, would come too late to stop that).
+      if (this.#upcoming !== Infinity && this.#upcoming > 0) this.#upcoming--;
       const child = this.#takeIdle() ?? this.#start();
       this.#busy.add(child);
       child.setRef(true);

@@ -42,9 +42,10 @@ export interface Executor {
    * A forecast from the coordinator: about this many queued attempts will start on this executor next.
    * An executor that starts workers ahead (spares) keeps at most that many warm, so the last attempts of
    * a run, or a small job on a big machine, do not pay for workers nobody uses. Without a forecast it
-   * keeps all its spares.
+   * keeps all its spares. `memoryLimitMb`, when known (the run's first tasks, before anything is
+   * dispatched), lets it start those workers at once, before the first attempt arrives.
    */
-  expect?(upcoming: number): void;
+  expect?(upcoming: number, memoryLimitMb?: number): void;
   /** Stops every worker; pending attempts reject. */
   close(): Promise<void>;
 }

@@ -27,21 +27,27 @@ export class PoolsByMemoryLimit {
   /** Runs an attempt in the pool for its memory limit. */
   run(request: AttemptRequest, hooks: AttemptHooks): Promise<Uint8Array> {
     if (this.#closed) return Promise.reject(interrupted(request));
-    let pool = this.#pools.get(request.memoryLimitMb);
+    return this.#poolFor(request.memoryLimitMb).run(request, hooks);
+  }
+
+  #poolFor(memoryLimitMb: number): AttemptPool {
+    let pool = this.#pools.get(memoryLimitMb);
     if (!pool) {
-      pool = this.#create(request.memoryLimitMb);
+      pool = this.#create(memoryLimitMb);
       if (this.#upcoming !== undefined) pool.expect?.(this.#upcoming);
-      this.#pools.set(request.memoryLimitMb, pool);
+      this.#pools.set(memoryLimitMb, pool);
     }
-    return pool.run(request, hooks);
+    return pool;
   }
 
   /**
    * Passes the forecast to every pool. It does not say which heap limit the upcoming attempts have, so
    * with several limits in use each pool may keep spares for them; jobs rarely mix limits.
    */
-  expect(upcoming: number): void {
+  expect(upcoming: number, memoryLimitMb?: number): void {
     this.#upcoming = upcoming;
+    // Attempts of this heap limit are about to come: its pool starts its workers now.
+    if (memoryLimitMb !== undefined && upcoming > 0 && !this.#closed) this.#poolFor(memoryLimitMb);
     for (const pool of this.#pools.values()) pool.expect?.(upcoming);
   }
 

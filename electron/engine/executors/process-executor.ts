@@ -59,8 +59,8 @@ export class ProcessExecutor implements Executor {
   }
 
   /** Starts children ahead for no more than `upcoming` attempts (see Executor.expect). */
-  expect(upcoming: number): void {
-    this.#pools.expect(upcoming);
+  expect(upcoming: number, memoryLimitMb?: number): void {
+    this.#pools.expect(upcoming, memoryLimitMb);
   }
 
   /** Kills every child and waits for them; running attempts reject with DPROC_E_INTERRUPTED. */

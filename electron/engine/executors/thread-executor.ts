@@ -47,8 +47,8 @@ export class ThreadExecutor implements Executor {
   }
 
   /** Starts no more spare threads than `upcoming` attempts (see Executor.expect). */
-  expect(upcoming: number): void {
-    this.#pools.expect(upcoming);
+  expect(upcoming: number, memoryLimitMb?: number): void {
+    this.#pools.expect(upcoming, memoryLimitMb);
   }
 
   /** Terminates every thread; pending attempts reject with DPROC_E_INTERRUPTED. */
