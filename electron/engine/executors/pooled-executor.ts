@@ -9,9 +9,10 @@ export interface PooledExecutorOptions {
   attemptsPerThread?: number;
   /**
    * A thread is also replaced as soon as its heap after an attempt is above this many MB (default: half
-   * the attempt's memory limit). It was at most 96 MB, when every attempt left a module behind; a
-   * region that parses its data holds more than that until the next collection (272,727 parsed rows:
-   * ~150 MB), which retired the thread after nearly every attempt and threw its warm JIT away.
+   * the attempt's memory limit, at most 96). Above it, the thread runs a full collection first and
+   * reports what is left: a region that parses its data holds more than 96 MB of garbage until the next
+   * collection (272,727 parsed rows: ~150 MB), which otherwise retired the thread after nearly every
+   * attempt and threw its warm JIT away.
    */
   retireAboveHeapMb?: number;
   /**
@@ -56,7 +57,7 @@ export class PooledExecutor implements Executor {
           entry,
           threads,
           attemptsPerThread,
-          retireAboveHeapMb: options.retireAboveHeapMb ?? memoryLimitMb / 2,
+          retireAboveHeapMb: options.retireAboveHeapMb ?? Math.min(memoryLimitMb / 2, 96),
           memoryLimitMb,
           abortGraceMs,
         }),

@@ -125,7 +125,7 @@ export class RecyclingThreadPool {
     }
     this.#options = options;
     const reused = options.attemptsPerThread > 1;
-    const workerData: ThreadWorkerData = { abortChannel: `dproc-abort-${randomUUID()}`, reused };
+    const workerData: ThreadWorkerData = { abortChannel: `dproc-abort-${randomUUID()}`, reused, retireAboveHeapMb: options.retireAboveHeapMb };
     this.#abortChannel = new BroadcastChannel(workerData.abortChannel);
     this.#abortChannel.unref();
     const gradual = options.threads > BOOT_AT_ONCE;

@@ -81,6 +81,8 @@ export interface ThreadWorkerData {
   abortChannel: string;
   /** The thread runs many attempts (`pooled`): each must import its processor afresh. */
   reused: boolean;
+  /** The pool retires a thread whose heap, after an attempt, is above this (MB). */
+  retireAboveHeapMb: number;
 }
 
 /** True when a message from a worker is one of our side batches (piscina forwards other messages too). */

@@ -1,6 +1,6 @@
 import { BroadcastChannel, parentPort, threadId, workerData } from 'node:worker_threads';
 import type { AbortNotice, SideBatch, ThreadOutcome, ThreadWorkerData, WorkerTask } from './protocol.ts';
-import { getHeapStatistics } from './builtins.ts';
+import { collectGarbage, getHeapStatistics } from './builtins.ts';
 
 // Piscina worker entry: thin glue between piscina's task call and the attempt runner.
 // Side batches go out on parentPort (piscina re-emits them as the pool's 'message' event), aborts
@@ -16,7 +16,7 @@ const { runAttempt } = await import('./attempt-runner.ts');
 const { installStrayErrorGuard } = await import('./stray-errors.ts');
 
 const aborts = new AbortRegistry();
-const { abortChannel, reused } = workerData as ThreadWorkerData;
+const { abortChannel, reused, retireAboveHeapMb } = workerData as ThreadWorkerData;
 // A stray error outside any attempt has nobody to fail; the thread carries on (or is discarded).
 installStrayErrorGuard(() => {});
 const channel = new BroadcastChannel(abortChannel);
@@ -38,8 +38,14 @@ export default async function runInThread(task: WorkerTask): Promise<ThreadOutco
   const signal = aborts.start(task.attemptId);
   try {
     const outcome = await runAttempt(task, { signal, send, reset });
-    // Heap use lets the pool retire a thread early when leaked module instances are big.
-    return { ...outcome, threadId, heapUsedMb: getHeapStatistics().used_heap_size / 1_048_576 };
+    // Heap use lets the pool retire a thread early when what attempts leak gets big; above the pool's
+    // bound, it is measured after a full collection, so that garbage is not taken for a leak.
+    let heapUsedMb = getHeapStatistics().used_heap_size / 1_048_576;
+    if (reused && heapUsedMb > retireAboveHeapMb) {
+      collectGarbage();
+      heapUsedMb = getHeapStatistics().used_heap_size / 1_048_576;
+    }
+    return { ...outcome, threadId, heapUsedMb };
   } finally {
     aborts.end();
   }
