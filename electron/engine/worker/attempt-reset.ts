@@ -1,7 +1,7 @@
 import { clearTrackedTimers, installTimerTracking, trackTimers } from './attempt-timers.ts';
 import { installFreshModuleHooks } from './fresh-module-hooks.ts';
 import { GlobalState } from './global-state.ts';
-import { prepareFresh, type FreshProcessor } from './processor-loader.ts';
+import { prepareFresh, type FreshProcessor } from './fresh-processor.ts';
 
 // Everything a reused worker (isolation `pooled` or `process`) does so that each attempt starts as if
 // the worker were new: a fresh instance of the processor's own modules, the timers it left cleared, and
