@@ -88,6 +88,11 @@ describe('RunStore.open where it cannot write', () => {
     expectOpenError(join(notADir, 'below'), 'DPROC_E_STORE_UNWRITABLE', join(notADir, 'below'));
   });
 
+  it('fails with DPROC_E_STORE_UNWRITABLE, not a hang, where the kernel refuses to create the folder (/proc)', () => {
+    // Node's recursive mkdirSync retries this forever; the store creates its folders one by one.
+    expectOpenError('/proc/dproc-nope/data', 'DPROC_E_STORE_UNWRITABLE', '/proc/dproc-nope/data');
+  });
+
   it('fails with DPROC_E_STORE_UNWRITABLE when dproc.db is a directory', () => {
     mkdirSync(join(dir, DB_FILE_NAME));
     expectOpenError(dir, 'DPROC_E_STORE_UNWRITABLE', join(dir, DB_FILE_NAME));

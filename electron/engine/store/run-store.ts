@@ -1,5 +1,5 @@
-import { mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { initialSnapshot, replay } from '../../../shared/apply-event.ts';
 import { DprocError, ERROR_CODES } from '../../../shared/errors.ts';
@@ -72,7 +72,7 @@ export class RunStore {
     const path = join(dir, DB_FILE_NAME);
     const timeout = options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS;
     try {
-      mkdirSync(dir, { recursive: true });
+      makeDirs(dir);
     } catch (err) {
       throw translateStoreError(err, dir, timeout);
     }
@@ -348,4 +348,17 @@ function toEvent(row: EventRow): JournaledEvent {
   const e = JSON.parse(row.body) as RunEvent & { seq: number };
   e.seq = row.seq;
   return e;
+}
+
+/**
+ * Creates `dir` and its missing parents one by one. Node's recursive mkdirSync never returns where the
+ * kernel answers ENOENT for a folder that cannot be made (under /proc, say): it retries forever at 100 % CPU.
+ */
+function makeDirs(dir: string): void {
+  const missing: string[] = [];
+  for (let at = dir; !existsSync(at); at = dirname(at)) {
+    missing.push(at);
+    if (dirname(at) === at) break;
+  }
+  for (const path of missing.reverse()) mkdirSync(path);
 }

@@ -18,6 +18,8 @@ const FS_REASONS: Record<string, string> = {
   EPERM: 'operation not permitted',
   EROFS: 'read-only file system',
   ENOSPC: 'no space left on device',
+  // A folder the kernel will not create (under /proc, say), its parent being there.
+  ENOENT: 'this folder cannot be created here',
 };
 
 /** A store that is not a dproc database: garbage bytes, another program's SQLite file, or a newer schema. */
