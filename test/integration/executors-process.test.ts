@@ -122,34 +122,26 @@ describe('the process executor', () => {
   });
 });
 
-describe('the process executor\'s spare children', () => {
+describe('the process executor\'s children started ahead of need', () => {
   let executor: ProcessExecutor | undefined;
   afterEach(async () => {
     await executor?.close();
     executor = undefined;
   });
 
-  it('keeps its spares forked when no forecast comes', async () => {
+  it('keeps its single-use spares forked when no forecast comes', async () => {
     executor = new ProcessExecutor(2, { attemptsPerChild: 1 });
     await executor.execute(attemptOf('echo.mjs', { input: 1 }), recordingHooks());
     await vi.waitFor(() => expect(children()).toHaveLength(2), { timeout: 10_000 });
   });
 
-  it('forks none ahead while none is forecast, and then as many as forecast', async () => {
+  it('forks no single-use spare while none is forecast, and then as many as forecast', async () => {
     executor = new ProcessExecutor(2, { attemptsPerChild: 1 });
     executor.expect(0);
     await executor.execute(attemptOf('echo.mjs', { input: 1 }), recordingHooks());
     await vi.waitFor(() => expect(children()).toHaveLength(0), { timeout: 10_000 });
     executor.expect(1);
     await vi.waitFor(() => expect(children()).toHaveLength(1), { timeout: 10_000 });
-  });
-});
-
-describe('the process executor\'s reused children', () => {
-  let executor: ProcessExecutor | undefined;
-  afterEach(async () => {
-    await executor?.close();
-    executor = undefined;
   });
 
   it('starts children ahead for the forecast attempts only, up to its concurrency, and keeps them between attempts', async () => {

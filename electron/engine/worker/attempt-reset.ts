@@ -16,16 +16,6 @@ import { prepareFresh, type FreshProcessor } from './fresh-processor.ts';
  */
 const MAX_LEFTOVER_MODULES = 5_000;
 
-/** What the worker should do after an attempt. */
-export interface AfterAttempt {
-  /** The worker could not be put back as it was (or has grown too big): replace it. */
-  retire: boolean;
-  /** Timers the attempt left pending, now cleared. */
-  timersCleared: number;
-  /** Global properties it changed, now put back. */
-  restored: string[];
-}
-
 /** A reused worker's per-attempt reset; one per worker, created once its own set-up is done. */
 export class AttemptReset {
   /** Null when globals are not put back (`pooled`: checking them costs more than a no-op attempt). */
@@ -83,15 +73,14 @@ export class AttemptReset {
     trackTimers();
   }
 
-  /** The attempt is over: clears its timers and puts the global state back. */
-  end(fresh: FreshProcessor | undefined): AfterAttempt {
-    const timersCleared = clearTrackedTimers();
-    const report = this.#baseline?.restore() ?? { restored: [], stuck: [] };
+  /**
+   * The attempt is over: clears its timers and puts the global state back. Returns true when the worker
+   * should retire: it could not be put back as it was, or fresh instances have left too many modules.
+   */
+  end(fresh: FreshProcessor | undefined): boolean {
+    clearTrackedTimers();
+    const stuck = this.#baseline?.restore().stuck.length ?? 0;
     this.#leftoverModules += fresh?.modulesPerInstance ?? 0;
-    return {
-      retire: report.stuck.length > 0 || this.#leftoverModules > MAX_LEFTOVER_MODULES,
-      timersCleared,
-      restored: report.restored,
-    };
+    return stuck > 0 || this.#leftoverModules > MAX_LEFTOVER_MODULES;
   }
 }

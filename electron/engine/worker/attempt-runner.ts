@@ -33,7 +33,7 @@ export async function runAttempt(task: WorkerTask, io: RunnerIo): Promise<Attemp
   let fresh: FreshProcessor | undefined;
   let retire = false;
   const outcome = await runProcessor(task, io, (prepared) => (fresh = prepared));
-  if (io.reset) retire = io.reset.end(fresh).retire;
+  if (io.reset) retire = io.reset.end(fresh);
   return retire ? { ...outcome, retire } : outcome;
 }
 

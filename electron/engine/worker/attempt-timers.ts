@@ -80,13 +80,11 @@ export function trackTimers(): void {
   tracked = handles;
 }
 
-/** Stops remembering and clears what is still pending; returns how many timers it cleared. */
-export function clearTrackedTimers(): number {
+/** Stops remembering and clears what is still pending. */
+export function clearTrackedTimers(): void {
   const set = tracked;
   tracked = null;
-  if (set === null) return 0;
-  const cleared = set.size;
+  if (set === null) return;
   for (const [handle, clear] of set) clear(handle);
   set.clear();
-  return cleared;
 }
