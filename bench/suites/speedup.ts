@@ -145,7 +145,7 @@ export async function speedupSuite(ctx: BenchContext): Promise<Section> {
       ),
     ],
     notes: [
-      'Isolation `thread` (the default): every region runs in a worker thread of its own, so both wall times include starting 8 threads (~30 ms of CPU each in Node itself, ~42 ms with piscina, the entry and teardown), which at concurrency 2 compete with the hashing for the two cores. `pooled` runs the same regions on reused threads: the engine\'s parallelism without that start-up cost. No aggregate task: it would add the same serial step to both walls.',
+      'Isolation `thread`: every region runs in a worker thread of its own, so both wall times include starting 8 threads (~30 ms of CPU each in Node itself, ~42 ms with piscina, the entry and teardown), which at concurrency 2 compete with the hashing for the two cores. `pooled` runs the same regions on reused threads: the engine\'s parallelism without that start-up cost. No aggregate task: it would add the same serial step to both walls.',
       'Each speedup is wall(c=1) / wall(c=2) of a pair run back to back; 2.0 is the limit on 2 cores. "cores this process got" near 2.0 at concurrency 2 means the job had the machine; well below it, with regions slower than at concurrency 1, means other processes held a core and the speedup says more about the machine than about the engine.',
       'The last control is the workload this bench used before: a new hash object per 1 KiB chunk. V8\'s background GC then keeps ~0.25 of the second core busy even with 1 thread (cores at 1 thread ≈ 1.25), so that job is not CPU-bound in one thread and its speedup is capped below 2 by the machine, engine or not.',
     ],
