@@ -93,6 +93,14 @@ export function applyEvent(snapshot: RunSnapshot | null, event: RunEvent | Journ
           attemptSnapshot({ attempt: event.attempt, attemptId: event.attemptId, state: 'IN_PROGRESS', slot: event.slot, startedAt: event.at }),
         ]),
       }));
+    case 'attempt.worker': {
+      const t = next.tasks[event.taskId];
+      const last = t?.attempts[t.attempts.length - 1];
+      if (!t || !last || last.attemptId !== event.attemptId) return next;
+      const assigned = attemptSnapshot({ ...last, worker: event.worker });
+      next.tasks[event.taskId] = taskSnapshot(t, { attempts: t.attempts.slice(0, -1).concat([assigned]) });
+      return next;
+    }
     case 'task.progress': {
       const t = next.tasks[event.taskId];
       if (!t || t.state !== 'IN_PROGRESS') return next;
@@ -225,7 +233,7 @@ function taskSnapshot(t: TaskSnapshot, c: TaskChanges): TaskSnapshot {
 
 /** An AttemptSnapshot with its fields in the canonical order. */
 function attemptSnapshot(a: AttemptSnapshot): AttemptSnapshot {
-  return { attempt: a.attempt, attemptId: a.attemptId, state: a.state, slot: a.slot, startedAt: a.startedAt, finishedAt: a.finishedAt, error: a.error };
+  return { attempt: a.attempt, attemptId: a.attemptId, state: a.state, slot: a.slot, startedAt: a.startedAt, finishedAt: a.finishedAt, error: a.error, worker: a.worker };
 }
 
 /** Compile-time exhaustiveness for switches over unions. */

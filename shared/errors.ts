@@ -25,6 +25,12 @@ export const ERROR_CODES = {
   RUN_ACTIVE: 'DPROC_E_RUN_ACTIVE',
   TASK_NOT_FOUND: 'DPROC_E_TASK_NOT_FOUND',
   INVALID_CONTROL: 'DPROC_E_INVALID_CONTROL',
+  /** A remote worker stopped heartbeating (killed, paused, cut off) while it ran the attempt. */
+  WORKER_LOST: 'DPROC_E_WORKER_LOST',
+  /** The run's backend (Redis) cannot be reached. */
+  BACKEND_UNREACHABLE: 'DPROC_E_BACKEND_UNREACHABLE',
+  /** An output is larger than a remote attempt may send back. */
+  OUTPUT_TOO_LARGE: 'DPROC_E_OUTPUT_TOO_LARGE',
 } as const;
 export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES];
 

@@ -1,6 +1,7 @@
 import type { ErrorInfo } from './errors.ts';
 import type { JobPlan } from './job-schema.ts';
 import type { OnFailurePolicy, RunState } from './states.ts';
+import type { WorkerRef } from './workers.ts';
 
 /** Options a run was started with (job-file values after CLI/UI overrides). */
 export interface RunOptions {
@@ -21,6 +22,8 @@ export type RunEvent = Readonly<
   | { type: 'run.state'; at: number; state: Exclude<RunState, 'INTERRUPTED'> }
   | { type: 'task.queued'; at: number; taskId: string }
   | { type: 'attempt.started'; at: number; taskId: string; attemptId: string; attempt: number; slot: number }
+  /** A remote worker took the attempt (redis backend); local attempts have none. */
+  | { type: 'attempt.worker'; at: number; taskId: string; attemptId: string; worker: WorkerRef }
   | { type: 'task.progress'; at: number; taskId: string; done: number; total?: number; message?: string }
   | { type: 'task.log'; at: number; taskId: string; attempt: number; stream: LogStream; text: string }
   | { type: 'attempt.succeeded'; at: number; taskId: string; attemptId: string }

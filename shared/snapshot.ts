@@ -2,6 +2,7 @@ import type { ErrorInfo } from './errors.ts';
 import type { RunOptions } from './events.ts';
 import type { JobPlan } from './job-schema.ts';
 import type { AttemptState, RunState, TaskState } from './states.ts';
+import type { WorkerRef } from './workers.ts';
 
 export interface AttemptSnapshot {
   attempt: number;
@@ -11,6 +12,8 @@ export interface AttemptSnapshot {
   startedAt: number;
   finishedAt?: number;
   error?: ErrorInfo;
+  /** The remote worker that ran it; absent when it ran on the coordinator's machine. */
+  worker?: WorkerRef;
 }
 
 export interface TaskProgress {

@@ -24,6 +24,18 @@ describe('applyEvent', () => {
     expect(s.tasks.r0.state).toBe('IN_PROGRESS');
   });
 
+  it('records the remote worker on its attempt, and ignores one named for another attempt', () => {
+    const worker = { name: 'w1', host: 'box', pid: 42 };
+    const s = replay([
+      created,
+      ...start('r0', 'a1'),
+      { type: 'attempt.worker', at: 4, taskId: 'r0', attemptId: 'stale', worker: { name: 'w0', host: 'old', pid: 1 } },
+      { type: 'attempt.worker', at: 4, taskId: 'r0', attemptId: 'a1', worker },
+      { type: 'attempt.succeeded', at: 5, taskId: 'r0', attemptId: 'a1' },
+    ]);
+    expect(s.tasks.r0.attempts).toEqual([{ attempt: 1, attemptId: 'a1', state: 'COMPLETE', slot: 0, startedAt: 3, finishedAt: 5, worker }]);
+  });
+
   it('a failure with retryAt means RETRYING, without it FAILED', () => {
     const base = [created, ...start('r0', 'a1')];
     const err = { message: 'x' };

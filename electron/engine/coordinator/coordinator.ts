@@ -353,6 +353,9 @@ export class Coordinator {
           onLog: (stream, text) => {
             if (isCurrent()) this.emit({ type: 'task.log', at: Date.now(), taskId: id, attempt, stream, text });
           },
+          onWorker: (worker) => {
+            if (isCurrent()) this.emit({ type: 'attempt.worker', at: Date.now(), taskId: id, attemptId, worker });
+          },
         },
       );
     } catch (err) {

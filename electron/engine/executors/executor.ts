@@ -3,6 +3,7 @@ import type { ErrorInfo } from '../../../shared/errors.ts';
 import type { LogStream } from '../../../shared/events.ts';
 import type { TaskProgress } from '../../../shared/snapshot.ts';
 import type { IsolationLevel } from '../../../shared/states.ts';
+import type { WorkerRef } from '../../../shared/workers.ts';
 
 /** Everything a worker needs to run one attempt of one task. */
 export interface AttemptRequest {
@@ -29,6 +30,8 @@ export interface AttemptHooks {
   signal: AbortSignal;
   onProgress(progress: TaskProgress): void;
   onLog(stream: LogStream, text: string): void;
+  /** A remote worker took the attempt (the redis executor calls it; local executors never do). */
+  onWorker?(worker: WorkerRef): void;
 }
 
 /**
