@@ -39,6 +39,7 @@ afterEach(() => {
 describe('the compile cache does not grow with every attempt', () => {
   it.each([
     ['pooled threads', () => new PooledExecutor(2)],
+    ['reused threads (isolation thread)', () => new ThreadExecutor(2)],
     ['reused child processes', () => new ProcessExecutor(2)],
   ])('%s run without it, so 30 fresh instances of a processor with local imports leave no file', async (_what, create) => {
     const executor = create();
@@ -52,7 +53,7 @@ describe('the compile cache does not grow with every attempt', () => {
   });
 
   it('single-use threads keep the compile cache the coordinator was given', async () => {
-    const executor = new ThreadExecutor(1);
+    const executor = new ThreadExecutor(1, { attemptsPerThread: 1 });
     try {
       const dir = deserialize(await executor.execute(attemptOf('compile-cache-dir.mjs'), recordingHooks()));
       expect(dir).toContain(cacheDir);
@@ -63,7 +64,7 @@ describe('the compile cache does not grow with every attempt', () => {
 
   it('single-use threads import the processor under its own URL, so its cache entry is reused', async () => {
     const run = async (n: number) => {
-      const executor = new ThreadExecutor(1);
+      const executor = new ThreadExecutor(1, { attemptsPerThread: 1 });
       try {
         for (let i = 0; i < n; i++) await executor.execute(attemptOf('echo.mjs'), recordingHooks());
       } finally {

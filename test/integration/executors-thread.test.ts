@@ -4,7 +4,8 @@ import { ERROR_CODES } from '../../shared/errors.ts';
 import { ThreadExecutor } from '../../electron/engine/executors/thread-executor.ts';
 import { attemptOf, expectHangKilledThenNextRuns, recordingHooks, rejectionOf, useScratchDir } from '../fixtures/processors/harness.ts';
 
-// Isolation `thread`: a thread no other attempt has used, for every attempt.
+// Isolation `thread`: reused threads put back as they started after every attempt; with
+// attemptsPerThread 1, a thread no other attempt has used, for every attempt.
 
 const scratch = useScratchDir('dproc-thread-');
 
@@ -31,8 +32,18 @@ describe('the thread executor', () => {
     executor = undefined;
   });
 
-  it('starts every attempt with fresh module state and a fresh globalThis, on a thread of its own', async () => {
+  it('by default reuses its threads, and every attempt still sees fresh module state and a fresh globalThis', async () => {
     executor = new ThreadExecutor(2);
+    const results = await Promise.all(
+      Array.from({ length: 6 }, () => executor!.execute(attemptOf('counters.mjs'), recordingHooks())),
+    );
+    const counters = results.map((output) => deserialize(output) as { module: number; global: number; threadId: number });
+    expect(counters.map(({ module, global }) => [module, global])).toEqual(Array(6).fill([1, 1]));
+    expect(new Set(counters.map(({ threadId }) => threadId)).size).toBeLessThanOrEqual(2);
+  });
+
+  it('with attemptsPerThread 1, starts every attempt with fresh module state and a fresh globalThis, on a thread of its own', async () => {
+    executor = new ThreadExecutor(2, { attemptsPerThread: 1 });
     const results = await Promise.all(
       Array.from({ length: 6 }, () => executor!.execute(attemptOf('counters.mjs'), recordingHooks())),
     );
@@ -43,12 +54,12 @@ describe('the thread executor', () => {
 
   it('kills a synchronous infinite loop when the signal fires, so its only thread is free for the next attempt', async () => {
     // One thread and no spare: the next attempt can only run if the looping thread was really terminated.
-    executor = new ThreadExecutor(1, { spares: 0 });
+    executor = new ThreadExecutor(1);
     await expectHangKilledThenNextRuns(executor, scratch());
   });
 
-  it('starts no spare thread while none is forecast, and starts them once attempts are', async () => {
-    executor = new ThreadExecutor(4); // up to 4 spares
+  it('single-use: starts no spare thread while none is forecast, and starts them once attempts are', async () => {
+    executor = new ThreadExecutor(4, { attemptsPerThread: 1 }); // up to 4 spares
     const starts = countThreadStarts();
     try {
       executor.expect(0);
@@ -66,8 +77,8 @@ describe('the thread executor', () => {
     }
   });
 
-  it('keeps its spares started when no forecast comes (an executor used on its own)', async () => {
-    executor = new ThreadExecutor(1, { spares: 2 });
+  it('single-use: keeps its spares started when no forecast comes (an executor used on its own)', async () => {
+    executor = new ThreadExecutor(1, { attemptsPerThread: 1, spares: 2 });
     const starts = countThreadStarts();
     try {
       await executor.execute(attemptOf('echo.mjs', { input: 1 }), recordingHooks());
@@ -82,10 +93,10 @@ describe('the thread executor', () => {
     }
   });
 
-  it('runs every attempt when more arrive than it has threads, each on a new thread', async () => {
+  it('single-use: runs every attempt when more arrive than it has threads, each on a new thread', async () => {
     // One thread at most: each attempt waits in piscina's queue until the previous thread has exited,
     // and then only the pool itself starts the next one (no minimum of threads would).
-    executor = new ThreadExecutor(1, { spares: 0 });
+    executor = new ThreadExecutor(1, { attemptsPerThread: 1, spares: 0 });
     const results = await Promise.all(
       Array.from({ length: 4 }, () => executor!.execute(attemptOf('counters.mjs'), recordingHooks())),
     );

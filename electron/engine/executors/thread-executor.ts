@@ -6,10 +6,18 @@ import { RecyclingThreadPool } from './thread-pool.ts';
 /** Tuning for ThreadExecutor; the defaults suit the engine. */
 export interface ThreadExecutorOptions {
   /**
-   * Started-but-unused threads kept beside the busy ones (default: concurrency, at most 4), so an attempt
-   * rarely waits for a thread to boot; no more than the coordinator forecasts (expect()).
+   * A thread is replaced after this many attempts (default 5,000). 1: every attempt runs in a thread no
+   * other attempt has used (started ahead as spares), at the price of loading and JIT-compiling the
+   * processor's libraries again for every attempt.
+   */
+  attemptsPerThread?: number;
+  /**
+   * Single-use threads only (attemptsPerThread 1): started-but-unused threads kept beside the busy ones
+   * (default: concurrency, at most 4), no more than the coordinator forecasts (expect()).
    */
   spares?: number;
+  /** A reused thread is also replaced once its heap after an attempt (and a full collection) is above this (MB). */
+  retireAboveHeapMb?: number;
   /** How long an aborted attempt may react to ctx.signal before its thread is terminated (default 250 ms). */
   abortGraceMs?: number;
   /** Piscina entry file (default: workerEntries().thread). */
@@ -17,10 +25,20 @@ export interface ThreadExecutorOptions {
 }
 
 /**
- * Isolation `thread` (the default): every attempt runs in a worker thread no other attempt has used, so
- * it gets fresh module state and a fresh globalThis, and a throw, hang, heap exhaustion or process.exit
- * only takes down its own thread. Threads are started ahead (spares, as many as attempts are forecast)
- * and terminated after one attempt.
+ * Attempts per thread. Lower than `pooled`'s 20,000: what the global reset cannot see (a replaced method
+ * of a rarely patched built-in, state deep inside one) is bounded by this too. A replacement costs
+ * ~140 ms of CPU, so at 5,000 it is ~28 µs per attempt.
+ */
+const DEFAULT_ATTEMPTS_PER_THREAD = 5_000;
+
+/**
+ * Isolation `thread`: attempts run on reused worker threads, and after every attempt the thread is put
+ * back as it started: a fresh instance of the processor and its local modules, timers cleared, and
+ * globalThis, the built-ins, process.env and process listeners restored (worker/attempt-reset.ts, as in
+ * `process`). Packages in node_modules stay loaded and JIT-warm, shared by the attempts of a thread. A
+ * throw, hang, heap exhaustion or process.exit only takes down its own attempt's thread.
+ * (It used to mean a fresh thread per attempt, which reloaded and re-JITted every library per region:
+ * slower than a plain loop on real work. `attemptsPerThread: 1` still gives that.)
  * Heap containment is Node's and best-effort: some allocation shapes (one giant array or string grown
  * past the limit) can still abort the whole process (nodejs/node#47224); `process` isolation is the
  * boundary for those, and for native crashes.
@@ -30,18 +48,29 @@ export class ThreadExecutor implements Executor {
   readonly #pools: PoolsByMemoryLimit;
 
   constructor(concurrency: number, options: ThreadExecutorOptions = {}) {
+    const attemptsPerThread = options.attemptsPerThread ?? DEFAULT_ATTEMPTS_PER_THREAD;
+    const singleUse = attemptsPerThread === 1;
     // More spares than cores would not boot threads any faster: start-up is CPU-bound.
-    const spares = options.spares ?? Math.min(concurrency, 4);
-    const threads = concurrency + spares;
+    const spares = singleUse ? (options.spares ?? Math.min(concurrency, 4)) : 0;
     const entry = options.entry ?? workerEntries().thread;
     const abortGraceMs = options.abortGraceMs ?? 250;
     this.#pools = new PoolsByMemoryLimit(
       (memoryLimitMb) =>
-        new RecyclingThreadPool({ entry, threads, spares, attemptsPerThread: 1, retireAboveHeapMb: Infinity, memoryLimitMb, abortGraceMs }),
+        new RecyclingThreadPool({
+          entry,
+          threads: concurrency + spares,
+          spares,
+          attemptsPerThread,
+          // As in `pooled`: above the bound, the heap is measured after a full collection (thread-entry).
+          retireAboveHeapMb: singleUse ? Infinity : (options.retireAboveHeapMb ?? Math.min(memoryLimitMb / 2, 96)),
+          resetGlobals: true,
+          memoryLimitMb,
+          abortGraceMs,
+        }),
     );
   }
 
-  /** Runs one attempt in a fresh thread. */
+  /** Runs one attempt on a thread that is as it started. */
   execute(request: AttemptRequest, hooks: AttemptHooks): Promise<Uint8Array> {
     return this.#pools.run(request, hooks);
   }

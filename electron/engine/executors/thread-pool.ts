@@ -30,6 +30,8 @@ export interface ThreadPoolOptions {
   attemptsPerThread: number;
   /** A thread is also retired once its heap, after an attempt, is above this (MB): big modules leak faster. */
   retireAboveHeapMb: number;
+  /** A reused thread puts back globalThis, the built-ins, process.env and process listeners after each attempt. */
+  resetGlobals?: boolean;
   /** Heap limit of every thread in the pool (resourceLimits are per Worker, so per pool). */
   memoryLimitMb: number;
   /** How long an aborted attempt may run on to react to ctx.signal before its thread is terminated. */
@@ -41,9 +43,12 @@ export interface ThreadPoolOptions {
  * leeway to finish the GC and then terminates it; by default the young generation is as big as the old
  * one (48 MB for a 48 MB limit), and promoting a full one overshoots that leeway: V8 then aborts the
  * whole process (measured here: about half the runs of exhausts-memory.mjs at 48 MB; none of 30 with this cap).
+ * A quarter of the limit stays safe (12 runs at 128 MB with 32, 10 at 256 MB with 64, 3 at 2,048 MB: all
+ * clean OOMs). Up to 64 MB, because a small young generation costs real work dearly: parsing regions
+ * promote what a bigger nursery would have let die (a pooled flights region: ~510 ms CPU at 16 MB, ~370 at 48-128).
  */
 function youngGenerationMb(memoryLimitMb: number): number {
-  return Math.min(16, Math.max(2, Math.floor(memoryLimitMb / 4)));
+  return Math.min(64, Math.max(2, Math.floor(memoryLimitMb / 4)));
 }
 
 /**
@@ -125,7 +130,12 @@ export class RecyclingThreadPool {
     }
     this.#options = options;
     const reused = options.attemptsPerThread > 1;
-    const workerData: ThreadWorkerData = { abortChannel: `dproc-abort-${randomUUID()}`, reused, retireAboveHeapMb: options.retireAboveHeapMb };
+    const workerData: ThreadWorkerData = {
+      abortChannel: `dproc-abort-${randomUUID()}`,
+      reused,
+      resetGlobals: reused && options.resetGlobals === true,
+      retireAboveHeapMb: options.retireAboveHeapMb,
+    };
     this.#abortChannel = new BroadcastChannel(workerData.abortChannel);
     this.#abortChannel.unref();
     const gradual = options.threads > BOOT_AT_ONCE;

@@ -79,8 +79,10 @@ export type ChildMessage =
 export interface ThreadWorkerData {
   /** Name of the BroadcastChannel the pool posts AbortNotices on. */
   abortChannel: string;
-  /** The thread runs many attempts (`pooled`): each must import its processor afresh. */
+  /** The thread runs many attempts (`pooled`, `thread`): each must import its processor afresh. */
   reused: boolean;
+  /** A reused thread also puts globalThis, the built-ins, process.env and process listeners back (`thread`). */
+  resetGlobals: boolean;
   /** The pool retires a thread whose heap, after an attempt, is above this (MB). */
   retireAboveHeapMb: number;
 }

@@ -16,7 +16,7 @@ const { runAttempt } = await import('./attempt-runner.ts');
 const { installStrayErrorGuard } = await import('./stray-errors.ts');
 
 const aborts = new AbortRegistry();
-const { abortChannel, reused, retireAboveHeapMb } = workerData as ThreadWorkerData;
+const { abortChannel, reused, resetGlobals, retireAboveHeapMb } = workerData as ThreadWorkerData;
 // A stray error outside any attempt has nobody to fail; the thread carries on (or is discarded).
 installStrayErrorGuard(() => {});
 const channel = new BroadcastChannel(abortChannel);
@@ -26,7 +26,7 @@ channel.unref();
 
 // Only a reused thread needs the reset, and with it the rewriter (acorn): a single-use one starts lighter.
 // Created last, so that the state it restores after each attempt includes this entry's own set-up.
-const reset = reused ? new (await import('./attempt-reset.ts')).AttemptReset({ globals: false }) : undefined;
+const reset = reused ? new (await import('./attempt-reset.ts')).AttemptReset({ globals: resetGlobals }) : undefined;
 
 const port = parentPort;
 function send(batch: SideBatch): void {
