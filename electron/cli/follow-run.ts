@@ -33,18 +33,32 @@ export function exitCodeFor(snapshot: RunSnapshot, interrupted: boolean): number
  */
 export async function followRun(engine: Engine, coordinator: Coordinator, opts: FollowOptions): Promise<number> {
   const runId = coordinator.runId;
-  const { snapshot, interrupted } = await watch(engine, coordinator, opts);
-  // The views are gone by now: a big run's report is built without their copy of the run beside it.
-  const report = engine.report(runId, snapshot);
-  if (opts.json) {
-    writeJson(report, (text) => process.stdout.write(text));
-  } else {
-    writeLines(runSummaryBlock(snapshot, report, sinkTasks(snapshot)), (text) => process.stdout.write(text));
+  let watched: Awaited<ReturnType<typeof watch>>;
+  try {
+    watched = await watch(engine, coordinator, opts);
+  } catch (err) {
+    await engine.release(runId);
+    throw err;
+  }
+  const { snapshot, interrupted } = watched;
+  // Released (journal committed, run given up) at once; its workers are reaped while the report is
+  // built and printed, which each take ~30 ms on a small run.
+  const released = engine.release(runId);
+  try {
+    // The views are gone by now: a big run's report is built without their copy of the run beside it.
+    const report = engine.report(runId, snapshot);
+    if (opts.json) {
+      writeJson(report, (text) => process.stdout.write(text));
+    } else {
+      writeLines(runSummaryBlock(snapshot, report, sinkTasks(snapshot)), (text) => process.stdout.write(text));
+    }
+  } finally {
+    await released;
   }
   return exitCodeFor(snapshot, interrupted);
 }
 
-/** Shows the run until it settles (or a signal cancels it), then releases it. */
+/** Shows the run until it settles (or a signal cancels it); the caller releases it. */
 async function watch(engine: Engine, coordinator: Coordinator, opts: FollowOptions): Promise<{ snapshot: RunSnapshot; interrupted: boolean }> {
   const runId = coordinator.runId;
   const tty = !opts.json && !opts.plain && process.stdout.isTTY === true;
@@ -75,6 +89,5 @@ async function watch(engine: Engine, coordinator: Coordinator, opts: FollowOptio
     process.off('SIGTERM', onSignal);
     live?.stop();
     unsubscribe();
-    await engine.release(runId);
   }
 }
