@@ -11,6 +11,7 @@ import { runCommand } from './commands/run.ts';
 import { parsePort, type ServeCommandOptions } from './commands/serve-options.ts';
 import { validateCommand } from './commands/validate.ts';
 import { relaunchWithPlan, takeHandedOverPlan, wantsHeapFlags, type Launch } from './launch.ts';
+import { tolerateClosedStdout } from './output/closed-stdout.ts';
 
 export { HEAP_FLAGS_FROM_TASKS, type Launch } from './launch.ts';
 
@@ -200,6 +201,7 @@ Ctrl+C stops the server: runs still going become INTERRUPTED (not cancelled) and
  * `launch`: from bin/dproc.js (see Launch); without it the CLI runs here whatever the job's size.
  */
 export async function main(argv: string[], launch?: Launch): Promise<number> {
+  tolerateClosedStdout();
   let code = 0;
   const program = buildProgram((c) => (code = c), launch);
   try {

@@ -49,6 +49,17 @@ describe('dproc run', () => {
     expect(doc.missing.sort()).toEqual(['region-broken', 'region-hang', 'region-needs-a-hand']);
   });
 
+  it('a reader that goes away (| head) does not stop the run: it finishes, is recorded, and its exit code says how', async () => {
+    const { child, done } = startCli(['run', SLOW, '--data-dir', dataDir, '--plain']);
+    // Close our end of stdout after the first chunk, as `head -1` does: later writes get EPIPE.
+    child.stdout!.once('data', () => child.stdout!.destroy());
+    const r = await done;
+    expect(r.stderr).not.toContain('EPIPE');
+    expect(r.code).toBe(0);
+    const runs = JSON.parse((await runCli(['runs', '--json', '--data-dir', dataDir])).stdout) as { state: string }[];
+    expect(runs.map((x) => x.state)).toEqual(['COMPLETE']);
+  });
+
   it('an invalid job file exits 3, names the file, and stores nothing', async () => {
     const r = await runCli(['run', 'test/fixtures/jobs/bad-cycle.yaml', '--data-dir', dataDir]);
     expect(r.code).toBe(3);
