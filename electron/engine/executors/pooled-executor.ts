@@ -1,7 +1,7 @@
 import { workerEntries } from '../worker/entries.ts';
 import type { AttemptHooks, AttemptRequest, Executor } from './executor.ts';
 import { PoolsByMemoryLimit } from './keyed-pools.ts';
-import { RecyclingThreadPool } from './thread-pool.ts';
+import { defaultRetireAboveHeapMb, RecyclingThreadPool } from './thread-pool.ts';
 
 /** Tuning for PooledExecutor; the defaults suit the engine. */
 export interface PooledExecutorOptions {
@@ -57,7 +57,7 @@ export class PooledExecutor implements Executor {
           entry,
           threads,
           attemptsPerThread,
-          retireAboveHeapMb: options.retireAboveHeapMb ?? Math.min(memoryLimitMb / 2, 96),
+          retireAboveHeapMb: options.retireAboveHeapMb ?? defaultRetireAboveHeapMb(memoryLimitMb),
           memoryLimitMb,
           abortGraceMs,
         }),

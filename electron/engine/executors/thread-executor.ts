@@ -1,7 +1,7 @@
 import { workerEntries } from '../worker/entries.ts';
 import type { AttemptHooks, AttemptRequest, Executor } from './executor.ts';
 import { PoolsByMemoryLimit } from './keyed-pools.ts';
-import { RecyclingThreadPool } from './thread-pool.ts';
+import { defaultRetireAboveHeapMb, RecyclingThreadPool } from './thread-pool.ts';
 
 /** Tuning for ThreadExecutor; the defaults suit the engine. */
 export interface ThreadExecutorOptions {
@@ -62,7 +62,7 @@ export class ThreadExecutor implements Executor {
           spares,
           attemptsPerThread,
           // As in `pooled`: above the bound, the heap is measured after a full collection (thread-entry).
-          retireAboveHeapMb: singleUse ? Infinity : (options.retireAboveHeapMb ?? Math.min(memoryLimitMb / 2, 96)),
+          retireAboveHeapMb: singleUse ? Infinity : (options.retireAboveHeapMb ?? defaultRetireAboveHeapMb(memoryLimitMb)),
           resetGlobals: true,
           memoryLimitMb,
           abortGraceMs,

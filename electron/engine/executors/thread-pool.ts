@@ -52,6 +52,15 @@ function youngGenerationMb(memoryLimitMb: number): number {
 }
 
 /**
+ * The heap (MB, after a full collection) above which a reused thread is retired by default: half its
+ * limit, at most 96. Bounds what attempts leak; see PooledExecutorOptions.retireAboveHeapMb for why the
+ * collection comes first.
+ */
+export function defaultRetireAboveHeapMb(memoryLimitMb: number): number {
+  return Math.min(memoryLimitMb / 2, 96);
+}
+
+/**
  * Threads a pool starts at once. A bigger pool starts the rest as attempts need them, this many at a
  * time (see BootThrottle): a thread takes ~50 ms of CPU to boot, and more at once only slows them all.
  */
